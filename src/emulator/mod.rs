@@ -1,0 +1,3 @@
+//! The embedded emulator of IAM Identity Center and the AWS APIs around it.
+
+pub mod org;

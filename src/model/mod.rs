@@ -1,0 +1,1 @@
+//! Plain data and pure logic shared by the TUI, the CLI and the services.
