@@ -1,11 +1,16 @@
 //! centry: a full-screen terminal console for AWS IAM Identity Center.
 //!
 //! Map of the crate:
+//! - [`cli`]: the command line (global options, subcommands, output formats).
 //! - [`emulator`]: a loopback emulator of the Identity Center APIs (and the AWS APIs around
 //!   them), used by `--demo`, by `centry emulator serve` and by the test suite.
 //! - [`model`]: plain data and pure logic (no I/O, no tokio, no ratatui).
 //! - [`services`]: async, UI-free operations on the AWS SDK clients, shared by TUI and CLI.
 
+pub mod cli;
 pub mod emulator;
+pub mod fsutil;
+pub mod logging;
 pub mod model;
 pub mod services;
+pub mod tui;

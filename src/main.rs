@@ -1,1 +1,34 @@
-fn main() {}
+//! The `centry` binary: parse the command line, then run a subcommand or the full-screen
+//! console. Nothing more lives here.
+
+use clap::Parser;
+
+fn main() {
+    let cli = centry::cli::Cli::parse();
+    let _log = centry::logging::init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("centry: cannot start the async runtime: {e}");
+            std::process::exit(1);
+        }
+    };
+    let code = runtime.block_on(async move {
+        let result = match cli.command {
+            Some(command) => centry::cli::run(cli.global, command).await,
+            None => centry::cli::console(cli.global, cli.demo).await,
+        };
+        match result {
+            Ok(code) => code,
+            Err(e) => {
+                eprintln!("centry: {e:#}");
+                1
+            }
+        }
+    });
+    runtime.shutdown_timeout(std::time::Duration::from_millis(200));
+    std::process::exit(code);
+}

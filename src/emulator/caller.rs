@@ -33,9 +33,18 @@ pub enum Power {
 fn policy_powers(policy_arn: &str) -> &'static [Power] {
     use Power::*;
     match policy_arn.rsplit('/').next().unwrap_or_default() {
-        "AdministratorAccess" => &[SsoRead, SsoWrite, DirectoryRead, OrgsRead, TrailRead, MpaRead],
+        "AdministratorAccess" => &[
+            SsoRead,
+            SsoWrite,
+            DirectoryRead,
+            OrgsRead,
+            TrailRead,
+            MpaRead,
+        ],
         "PowerUserAccess" => &[SsoRead, SsoWrite, DirectoryRead, TrailRead, MpaRead],
-        "ReadOnlyAccess" | "SecurityAudit" => &[SsoRead, DirectoryRead, OrgsRead, TrailRead, MpaRead],
+        "ReadOnlyAccess" | "SecurityAudit" => {
+            &[SsoRead, DirectoryRead, OrgsRead, TrailRead, MpaRead]
+        }
         "AWSSSOReadOnly" => &[SsoRead, DirectoryRead],
         "AWSSSODirectoryReadOnly" => &[DirectoryRead],
         "AWSSSOMasterAccountAdministrator" => &[SsoRead, SsoWrite, DirectoryRead],
@@ -67,7 +76,9 @@ pub struct Authenticated {
 pub fn access_key_id(headers: &HeaderMap) -> Option<String> {
     let auth = headers.get("authorization")?.to_str().ok()?;
     let rest = auth.strip_prefix("AWS4-HMAC-SHA256")?;
-    let cred = rest.split(',').find_map(|p| p.trim().strip_prefix("Credential="))?;
+    let cred = rest
+        .split(',')
+        .find_map(|p| p.trim().strip_prefix("Credential="))?;
     Some(cred.split('/').next()?.to_string())
 }
 
@@ -90,20 +101,32 @@ pub fn reserved_role_suffix(pset_id: &str) -> String {
 /// Authenticate the request's credentials.
 pub fn authenticate(state: &State, headers: &HeaderMap) -> Result<Authenticated, ApiError> {
     let Some(akid) = access_key_id(headers) else {
-        return Err(ApiError::new(400, "MissingAuthenticationTokenException", "Missing Authentication Token"));
+        return Err(ApiError::new(
+            400,
+            "MissingAuthenticationTokenException",
+            "Missing Authentication Token",
+        ));
     };
     let invalid = || {
-        ApiError::new(400, "UnrecognizedClientException", "The security token included in the request is invalid.")
+        ApiError::new(
+            400,
+            "UnrecognizedClientException",
+            "The security token included in the request is invalid.",
+        )
     };
     let Some(principal) = state.credentials.get(&akid) else {
         return Err(invalid());
     };
-    let session_token = headers.get("x-amz-security-token").and_then(|v| v.to_str().ok());
+    let session_token = headers
+        .get("x-amz-security-token")
+        .and_then(|v| v.to_str().ok());
     match principal {
         Principal::Operator => {
             let mgmt = state.org.organization.management_account_id.clone();
             Ok(Authenticated {
-                caller: Caller::Operator { access_key_id: akid },
+                caller: Caller::Operator {
+                    access_key_id: akid,
+                },
                 arn: format!("arn:aws:iam::{mgmt}:user/centry-emulator-operator"),
                 user_id: "AIDACENTRYEMULATOROP".into(),
                 account_id: mgmt,
@@ -114,10 +137,20 @@ pub fn authenticate(state: &State, headers: &HeaderMap) -> Result<Authenticated,
                 return Err(invalid());
             }
             if s.expires <= OffsetDateTime::now_utc() {
-                return Err(ApiError::new(400, "ExpiredTokenException", "The security token included in the request is expired"));
+                return Err(ApiError::new(
+                    400,
+                    "ExpiredTokenException",
+                    "The security token included in the request is expired",
+                ));
             }
-            let arn = s.role_arn.clone().unwrap_or_else(|| sso_role_arn(state, &s.account_id, s.pset, s.user));
-            let role_id = format!("AROA{}", &reserved_role_suffix(&state.org.permission_sets[s.pset].id).to_uppercase()[..12]);
+            let arn = s
+                .role_arn
+                .clone()
+                .unwrap_or_else(|| sso_role_arn(state, &s.account_id, s.pset, s.user));
+            let role_id = format!(
+                "AROA{}",
+                &reserved_role_suffix(&state.org.permission_sets[s.pset].id).to_uppercase()[..12]
+            );
             Ok(Authenticated {
                 caller: Caller::Role {
                     user: s.user,
@@ -137,11 +170,18 @@ pub fn authenticate(state: &State, headers: &HeaderMap) -> Result<Authenticated,
 }
 
 /// Check that an authenticated caller may perform `action` (e.g. `sso:ListInstances`).
-pub fn authorize(state: &State, who: &Authenticated, power: Power, action: &str) -> Result<(), ApiError> {
+pub fn authorize(
+    state: &State,
+    who: &Authenticated,
+    power: Power,
+    action: &str,
+) -> Result<(), ApiError> {
     let allowed = match &who.caller {
         Caller::Operator { .. } => true,
         Caller::Anonymous => false,
-        Caller::Role { pset, account_id, .. } => {
+        Caller::Role {
+            pset, account_id, ..
+        } => {
             let in_idc_account = account_id == &state.org.instance.owner_account_id;
             let has = power == Power::Any
                 || state.org.permission_sets[*pset]
@@ -183,7 +223,9 @@ mod tests {
     #[test]
     fn policies_map_to_powers() {
         assert!(policy_powers("arn:aws:iam::aws:policy/SecurityAudit").contains(&Power::TrailRead));
-        assert!(!policy_powers("arn:aws:iam::aws:policy/AWSSSOReadOnly").contains(&Power::SsoWrite));
+        assert!(
+            !policy_powers("arn:aws:iam::aws:policy/AWSSSOReadOnly").contains(&Power::SsoWrite)
+        );
         assert!(policy_powers("arn:aws:iam::aws:policy/job-function/ViewOnlyAccess").is_empty());
     }
 }

@@ -85,12 +85,20 @@ impl Service {
             Service::Portal => ApiError::new(429, "TooManyRequestsException", "Rate exceeded")
                 .protocol(Protocol::RestJson)
                 .message_member("message"),
-            Service::Organizations => ApiError::new(400, "TooManyRequestsException", "Rate exceeded")
-                .with("Type", "account"),
-            Service::IdentityStore => ApiError::new(400, "ThrottlingException", "Rate exceeded").with("RetryAfterSeconds", 1),
-            Service::CloudTrail => ApiError::new(400, "ThrottlingException", "Rate exceeded").message_member("message"),
-            Service::Mpa => ApiError::new(429, "ThrottlingException", "Rate exceeded").protocol(Protocol::RestJson),
-            Service::Sts => ApiError::new(400, "Throttling", "Rate exceeded").protocol(Protocol::AwsQuery),
+            Service::Organizations => {
+                ApiError::new(400, "TooManyRequestsException", "Rate exceeded")
+                    .with("Type", "account")
+            }
+            Service::IdentityStore => ApiError::new(400, "ThrottlingException", "Rate exceeded")
+                .with("RetryAfterSeconds", 1),
+            Service::CloudTrail => {
+                ApiError::new(400, "ThrottlingException", "Rate exceeded").message_member("message")
+            }
+            Service::Mpa => ApiError::new(429, "ThrottlingException", "Rate exceeded")
+                .protocol(Protocol::RestJson),
+            Service::Sts => {
+                ApiError::new(400, "Throttling", "Rate exceeded").protocol(Protocol::AwsQuery)
+            }
             Service::Q => ApiError::new(400, "ThrottlingException", "Rate exceeded")
                 .protocol(Protocol::AwsJson10)
                 .message_member("message"),
@@ -105,9 +113,12 @@ impl Service {
                 .protocol(Protocol::RestJson)
                 .message_member("message"),
             Service::Organizations => ApiError::new(500, "ServiceException", "Internal error"),
-            Service::CloudTrail => ApiError::new(500, "InternalServerException", "Internal error").message_member("message"),
-            Service::Mpa => ApiError::new(500, "InternalServerException", "Internal error").protocol(Protocol::RestJson),
-            Service::Sts => ApiError::new(503, "ServiceUnavailable", "Service unavailable").protocol(Protocol::AwsQuery),
+            Service::CloudTrail => ApiError::new(500, "InternalServerException", "Internal error")
+                .message_member("message"),
+            Service::Mpa => ApiError::new(500, "InternalServerException", "Internal error")
+                .protocol(Protocol::RestJson),
+            Service::Sts => ApiError::new(503, "ServiceUnavailable", "Service unavailable")
+                .protocol(Protocol::AwsQuery),
             Service::Q => ApiError::new(500, "InternalServerException", "Internal error")
                 .protocol(Protocol::AwsJson10)
                 .message_member("message"),
@@ -118,7 +129,11 @@ impl Service {
 
 /// Classify a request by its target header, form action or path.
 pub fn classify(req: &Request) -> Service {
-    if let Some(target) = req.headers().get("x-amz-target").and_then(|v| v.to_str().ok()) {
+    if let Some(target) = req
+        .headers()
+        .get("x-amz-target")
+        .and_then(|v| v.to_str().ok())
+    {
         let prefix = target.rsplit_once('.').map(|(p, _)| p).unwrap_or(target);
         return match prefix.rsplit('.').next().unwrap_or(prefix) {
             "SWBExternalService" => Service::SsoAdmin,
@@ -130,11 +145,22 @@ pub fn classify(req: &Request) -> Service {
         };
     }
     let path = req.uri().path();
-    if path.starts_with("/assignment/") || path.starts_with("/federation/credentials") || path == "/logout" || path.starts_with("/instance/") {
+    if path.starts_with("/assignment/")
+        || path.starts_with("/federation/credentials")
+        || path == "/logout"
+        || path.starts_with("/instance/")
+    {
         Service::Portal
-    } else if path.starts_with("/client/register") || path.starts_with("/device_authorization") || path.starts_with("/token") {
+    } else if path.starts_with("/client/register")
+        || path.starts_with("/device_authorization")
+        || path.starts_with("/token")
+    {
         Service::Oidc
-    } else if path.starts_with("/approval-teams") || path.starts_with("/sessions/") || path.starts_with("/identity-sources") || path.starts_with("/policy-versions/") {
+    } else if path.starts_with("/approval-teams")
+        || path.starts_with("/sessions/")
+        || path.starts_with("/identity-sources")
+        || path.starts_with("/policy-versions/")
+    {
         Service::Mpa
     } else if path == "/" && req.method() == axum::http::Method::POST {
         Service::Sts
@@ -166,16 +192,22 @@ impl FaultConfig {
         for part in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
             match part.split_once('=') {
                 None => {
-                    let tps: f64 = part.parse().map_err(|_| format!("rate limit {part:?} is not a number"))?;
-                    if !(tps > 0.0) {
+                    let tps: f64 = part
+                        .parse()
+                        .map_err(|_| format!("rate limit {part:?} is not a number"))?;
+                    if tps.is_nan() || tps <= 0.0 {
                         return Err("rate limit must be positive".into());
                     }
                     self.rate_limit = Some(tps);
                 }
                 Some((svc, n)) => {
-                    let svc = Service::from_name(svc.trim()).ok_or_else(|| format!("unknown service {svc:?} in --rate-limit"))?;
-                    let tps: f64 = n.trim().parse().map_err(|_| format!("rate limit {n:?} is not a number"))?;
-                    if !(tps > 0.0) {
+                    let svc = Service::from_name(svc.trim())
+                        .ok_or_else(|| format!("unknown service {svc:?} in --rate-limit"))?;
+                    let tps: f64 = n
+                        .trim()
+                        .parse()
+                        .map_err(|_| format!("rate limit {n:?} is not a number"))?;
+                    if tps.is_nan() || tps <= 0.0 {
                         return Err("rate limit must be positive".into());
                     }
                     self.service_limits.insert(svc.name().to_string(), tps);
@@ -186,7 +218,10 @@ impl FaultConfig {
     }
 
     fn limit_for(&self, svc: Service) -> Option<f64> {
-        self.service_limits.get(svc.name()).copied().or(self.rate_limit)
+        self.service_limits
+            .get(svc.name())
+            .copied()
+            .or(self.rate_limit)
     }
 }
 
@@ -217,18 +252,28 @@ pub struct Faults {
 impl Faults {
     /// New fault state.
     pub fn new(config: FaultConfig) -> Faults {
-        Faults { config: Mutex::new(config), buckets: Mutex::new(HashMap::new()), hits: Mutex::new(Vec::new()) }
+        Faults {
+            config: Mutex::new(config),
+            buckets: Mutex::new(HashMap::new()),
+            hits: Mutex::new(Vec::new()),
+        }
     }
 
     /// Change the settings at run time (tests turn faults on and off).
     pub fn set(&self, config: FaultConfig) {
         *self.config.lock().unwrap_or_else(|e| e.into_inner()) = config;
-        self.buckets.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        self.buckets
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
     }
 
     /// The current settings.
     pub fn config(&self) -> FaultConfig {
-        self.config.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        self.config
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// Every request seen so far (capped at the last 1,000,000).
@@ -245,7 +290,10 @@ impl Faults {
         let mut buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
         let now = Instant::now();
         let cap = tps.max(1.0);
-        let b = buckets.entry(svc).or_insert(Bucket { tokens: cap, last: now });
+        let b = buckets.entry(svc).or_insert(Bucket {
+            tokens: cap,
+            last: now,
+        });
         let elapsed = now.duration_since(b.last).as_secs_f64();
         b.tokens = (b.tokens + elapsed * tps).min(cap);
         b.last = now;
@@ -262,7 +310,11 @@ impl Faults {
         if hits.len() >= 1_000_000 {
             hits.drain(..500_000);
         }
-        hits.push(Hit { at: Instant::now(), service: svc, throttled });
+        hits.push(Hit {
+            at: Instant::now(),
+            service: svc,
+            throttled,
+        });
     }
 }
 
@@ -280,7 +332,9 @@ pub async fn layer(State(emu): State<Arc<Emu>>, req: Request, next: Next) -> Res
         emu.faults.log(svc, false);
         return next.run(req).await;
     }
-    let limited = cfg.limit_for(svc).is_some_and(|tps| !emu.faults.take_token(svc, tps));
+    let limited = cfg
+        .limit_for(svc)
+        .is_some_and(|tps| !emu.faults.take_token(svc, tps));
     let (throttle, fail, drop) = {
         let mut rng = rand::rng();
         (
@@ -300,7 +354,9 @@ pub async fn layer(State(emu): State<Arc<Emu>>, req: Request, next: Next) -> Res
     if drop {
         let (parts, _) = resp.into_parts();
         let body = Body::from_stream(futures::stream::once(async {
-            Err::<bytes::Bytes, std::io::Error>(std::io::Error::other("connection dropped by fault injection"))
+            Err::<bytes::Bytes, std::io::Error>(std::io::Error::other(
+                "connection dropped by fault injection",
+            ))
         }));
         return Response::from_parts(parts, body);
     }
@@ -324,7 +380,9 @@ mod tests {
     #[test]
     fn bucket_allows_the_rate_and_refuses_bursts_beyond_it() {
         let f = Faults::new(FaultConfig::default());
-        let granted = (0..10).filter(|_| f.take_token(Service::Portal, 5.0)).count();
+        let granted = (0..10)
+            .filter(|_| f.take_token(Service::Portal, 5.0))
+            .count();
         assert_eq!(granted, 5);
     }
 }

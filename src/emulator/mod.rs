@@ -8,10 +8,12 @@
 pub mod activity;
 pub mod caller;
 pub mod faults;
+pub mod federation;
 pub mod oidc;
 pub mod org;
 pub mod pages;
 pub mod portal;
+pub mod q;
 pub mod router;
 pub mod rpc;
 pub mod state;
@@ -79,7 +81,10 @@ pub struct Emulator {
 impl Emulator {
     /// Bind and start serving in the current tokio runtime.
     pub async fn start(config: EmulatorConfig) -> anyhow::Result<Emulator> {
-        anyhow::ensure!(config.addr.ip().is_loopback(), "the emulator only listens on loopback addresses");
+        anyhow::ensure!(
+            config.addr.ip().is_loopback(),
+            "the emulator only listens on loopback addresses"
+        );
         let listener = tokio::net::TcpListener::bind(config.addr)
             .await
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.addr))?;
@@ -100,7 +105,12 @@ impl Emulator {
                 tracing::error!("emulator stopped: {e}");
             }
         });
-        Ok(Emulator { addr, emu, shutdown: Some(tx), task: Some(task) })
+        Ok(Emulator {
+            addr,
+            emu,
+            shutdown: Some(tx),
+            task: Some(task),
+        })
     }
 
     /// The endpoint URL to give SDK clients (`http://127.0.0.1:PORT`).

@@ -18,7 +18,9 @@ use time::OffsetDateTime;
 use super::Emu;
 use super::activity::{Activity, Origin, SignInOutcome};
 use super::router::RequestCtx;
-use super::state::{AccessToken, Decision, DeviceAuth, OidcClient, RefreshToken, State as EmuState};
+use super::state::{
+    AccessToken, Decision, DeviceAuth, OidcClient, RefreshToken, State as EmuState,
+};
 use super::wire::{ALNUM, ApiError, Protocol, ok_json, random_from};
 
 /// Scopes the emulated instance knows.
@@ -47,7 +49,12 @@ pub fn oauth_error(status: u16, code: &str, error: &str, description: &str) -> A
 
 fn parse<T: for<'de> Deserialize<'de>>(body: &Bytes) -> Result<T, ApiError> {
     serde_json::from_slice(body).map_err(|e| {
-        oauth_error(400, "InvalidRequestException", "invalid_request", &format!("Malformed request body: {e}"))
+        oauth_error(
+            400,
+            "InvalidRequestException",
+            "invalid_request",
+            &format!("Malformed request body: {e}"),
+        )
     })
 }
 
@@ -69,20 +76,57 @@ pub async fn register_client(State(emu): State<Arc<Emu>>, body: Bytes) -> Respon
     let result = (|| {
         let input: RegisterClientInput = parse(&body)?;
         let name = input.client_name.filter(|n| !n.is_empty()).ok_or_else(|| {
-            oauth_error(400, "InvalidRequestException", "invalid_request", "clientName is required")
+            oauth_error(
+                400,
+                "InvalidRequestException",
+                "invalid_request",
+                "clientName is required",
+            )
         })?;
         if input.client_type.as_deref() != Some("public") {
-            return Err(oauth_error(400, "InvalidClientMetadataException", "invalid_client_metadata", "clientType must be public"));
+            return Err(oauth_error(
+                400,
+                "InvalidClientMetadataException",
+                "invalid_client_metadata",
+                "clientType must be public",
+            ));
         }
-        if let Some(bad) = input.scopes.iter().find(|s| !KNOWN_SCOPES.contains(&s.as_str())) {
-            return Err(oauth_error(400, "InvalidScopeException", "invalid_scope", &format!("Invalid scope: {bad}")));
+        if let Some(bad) = input
+            .scopes
+            .iter()
+            .find(|s| !KNOWN_SCOPES.contains(&s.as_str()))
+        {
+            return Err(oauth_error(
+                400,
+                "InvalidScopeException",
+                "invalid_scope",
+                &format!("Invalid scope: {bad}"),
+            ));
         }
         let known_grants = [DEVICE_GRANT, "authorization_code", "refresh_token"];
-        if let Some(bad) = input.grant_types.iter().find(|g| !known_grants.contains(&g.as_str())) {
-            return Err(oauth_error(400, "UnsupportedGrantTypeException", "unsupported_grant_type", &format!("Unsupported grant type: {bad}")));
+        if let Some(bad) = input
+            .grant_types
+            .iter()
+            .find(|g| !known_grants.contains(&g.as_str()))
+        {
+            return Err(oauth_error(
+                400,
+                "UnsupportedGrantTypeException",
+                "unsupported_grant_type",
+                &format!("Unsupported grant type: {bad}"),
+            ));
         }
-        if let Some(bad) = input.redirect_uris.iter().find(|u| !is_loopback_redirect(u)) {
-            return Err(oauth_error(400, "InvalidRedirectUriException", "invalid_redirect_uri", &format!("Invalid redirect URI: {bad}")));
+        if let Some(bad) = input
+            .redirect_uris
+            .iter()
+            .find(|u| !is_loopback_redirect(u))
+        {
+            return Err(oauth_error(
+                400,
+                "InvalidRedirectUriException",
+                "invalid_redirect_uri",
+                &format!("Invalid redirect URI: {bad}"),
+            ));
         }
         let now = OffsetDateTime::now_utc();
         let expires = now + time::Duration::days(90);
@@ -139,7 +183,11 @@ fn client_secret() -> String {
 pub fn is_loopback_redirect(uri: &str) -> bool {
     match url::Url::parse(uri) {
         Ok(u) => {
-            u.scheme() == "http" && matches!(u.host_str(), Some("127.0.0.1") | Some("localhost") | Some("[::1]"))
+            u.scheme() == "http"
+                && matches!(
+                    u.host_str(),
+                    Some("127.0.0.1") | Some("localhost") | Some("[::1]")
+                )
         }
         Err(_) => false,
     }
@@ -147,23 +195,41 @@ pub fn is_loopback_redirect(uri: &str) -> bool {
 
 /// Whether `used` matches a registered redirect URI, ignoring the port (RFC 8252 §7.3).
 pub fn redirect_matches(registered: &[String], used: &str) -> bool {
-    let Ok(u) = url::Url::parse(used) else { return false };
+    let Ok(u) = url::Url::parse(used) else {
+        return false;
+    };
     if !is_loopback_redirect(used) {
         return false;
     }
     registered.iter().any(|r| {
         url::Url::parse(r)
-            .map(|r| r.scheme() == u.scheme() && r.host_str() == u.host_str() && r.path() == u.path())
+            .map(|r| {
+                r.scheme() == u.scheme() && r.host_str() == u.host_str() && r.path() == u.path()
+            })
             .unwrap_or(false)
     })
 }
 
 /// Look up a client and check its secret and expiry.
-pub fn check_client<'a>(st: &'a EmuState, id: &str, secret: &str) -> Result<&'a OidcClient, ApiError> {
+pub fn check_client<'a>(
+    st: &'a EmuState,
+    id: &str,
+    secret: &str,
+) -> Result<&'a OidcClient, ApiError> {
     match st.clients.get(id) {
         Some(c) if c.secret == secret && c.expires > OffsetDateTime::now_utc() => Ok(c),
-        Some(c) if c.secret == secret => Err(oauth_error(401, "InvalidClientException", "invalid_client", "Client registration has expired")),
-        _ => Err(oauth_error(401, "InvalidClientException", "invalid_client", "Invalid client")),
+        Some(c) if c.secret == secret => Err(oauth_error(
+            401,
+            "InvalidClientException",
+            "invalid_client",
+            "Client registration has expired",
+        )),
+        _ => Err(oauth_error(
+            401,
+            "InvalidClientException",
+            "invalid_client",
+            "Invalid client",
+        )),
     }
 }
 
@@ -179,13 +245,25 @@ struct StartDeviceInput {
 pub async fn start_device_authorization(State(emu): State<Arc<Emu>>, body: Bytes) -> Response {
     let result = (|| {
         let input: StartDeviceInput = parse(&body)?;
-        let (Some(id), Some(secret), Some(start_url)) = (input.client_id, input.client_secret, input.start_url) else {
-            return Err(oauth_error(400, "InvalidRequestException", "invalid_request", "clientId, clientSecret and startUrl are required"));
+        let (Some(id), Some(secret), Some(start_url)) =
+            (input.client_id, input.client_secret, input.start_url)
+        else {
+            return Err(oauth_error(
+                400,
+                "InvalidRequestException",
+                "invalid_request",
+                "clientId, clientSecret and startUrl are required",
+            ));
         };
         let mut st = emu.state();
         check_client(&st, &id, &secret)?;
         if start_url.trim_end_matches('/') != st.org.instance.start_url.trim_end_matches('/') {
-            return Err(oauth_error(400, "InvalidRequestException", "invalid_request", &format!("Unknown start URL {start_url}")));
+            return Err(oauth_error(
+                400,
+                "InvalidRequestException",
+                "invalid_request",
+                &format!("Unknown start URL {start_url}"),
+            ));
         }
         let device_code = random_from(ALNUM, 64);
         let user_code = user_code();
@@ -210,10 +288,15 @@ pub async fn start_device_authorization(State(emu): State<Arc<Emu>>, body: Bytes
                 let mut st = emu.state();
                 if let Some(user) = st.idx.user_by_name.get(&name).copied() {
                     let credential_id = approve_sign_in(&mut st, user, None);
-                    if let Some(d) = st.devices.get_mut(&code) {
-                        if d.decision == Decision::Pending {
-                            d.decision = Decision::Approved { user, credential_id };
-                        }
+                    if let Some(d) = st
+                        .devices
+                        .get_mut(&code)
+                        .filter(|d| d.decision == Decision::Pending)
+                    {
+                        d.decision = Decision::Approved {
+                            user,
+                            credential_id,
+                        };
                     }
                 }
             });
@@ -299,7 +382,10 @@ pub async fn create_token(
             ok_json(Protocol::RestJson, body)
         }
         Err(e) => {
-            if !matches!(e.code.as_str(), "AuthorizationPendingException" | "SlowDownException") {
+            if !matches!(
+                e.code.as_str(),
+                "AuthorizationPendingException" | "SlowDownException"
+            ) {
                 st.record(Activity::CreateToken {
                     user: None,
                     client_id,
@@ -318,76 +404,156 @@ fn invalid_grant(msg: &str) -> ApiError {
     oauth_error(400, "InvalidGrantException", "invalid_grant", msg)
 }
 
-fn create_token_inner(st: &mut EmuState, input: &CreateTokenInput) -> Result<(Value, usize, String), ApiError> {
-    let (Some(id), Some(secret), Some(grant)) = (&input.client_id, &input.client_secret, &input.grant_type) else {
-        return Err(oauth_error(400, "InvalidRequestException", "invalid_request", "clientId, clientSecret and grantType are required"));
+fn create_token_inner(
+    st: &mut EmuState,
+    input: &CreateTokenInput,
+) -> Result<(Value, usize, String), ApiError> {
+    let (Some(id), Some(secret), Some(grant)) =
+        (&input.client_id, &input.client_secret, &input.grant_type)
+    else {
+        return Err(oauth_error(
+            400,
+            "InvalidRequestException",
+            "invalid_request",
+            "clientId, clientSecret and grantType are required",
+        ));
     };
     let client = check_client(st, id, secret)?.clone();
     if !client.grant_types.is_empty() && !client.grant_types.iter().any(|g| g == grant) {
-        return Err(oauth_error(400, "UnauthorizedClientException", "unauthorized_client", "Client is not registered for this grant type"));
+        return Err(oauth_error(
+            400,
+            "UnauthorizedClientException",
+            "unauthorized_client",
+            "Client is not registered for this grant type",
+        ));
     }
     let now = OffsetDateTime::now_utc();
     let (user, scopes, credential_id) = match grant.as_str() {
         DEVICE_GRANT => {
-            let code = input.device_code.as_deref().ok_or_else(|| invalid_grant("deviceCode is required"))?;
-            let d = st.devices.get_mut(code).ok_or_else(|| invalid_grant("Invalid device code provided"))?;
+            let code = input
+                .device_code
+                .as_deref()
+                .ok_or_else(|| invalid_grant("deviceCode is required"))?;
+            let d = st
+                .devices
+                .get_mut(code)
+                .ok_or_else(|| invalid_grant("Invalid device code provided"))?;
             if d.client_id != *id {
                 return Err(invalid_grant("Device code was issued to another client"));
             }
             if d.expires <= now {
-                return Err(oauth_error(400, "ExpiredTokenException", "expired_token", "Device code has expired"));
+                return Err(oauth_error(
+                    400,
+                    "ExpiredTokenException",
+                    "expired_token",
+                    "Device code has expired",
+                ));
             }
-            let too_fast = d.last_poll.is_some_and(|t| (now - t).as_seconds_f64() < d.interval as f64 * 0.5);
+            let too_fast = d
+                .last_poll
+                .is_some_and(|t| (now - t).as_seconds_f64() < d.interval as f64 * 0.5);
             d.last_poll = Some(now);
             match d.decision.clone() {
                 Decision::Pending if too_fast => {
-                    return Err(oauth_error(400, "SlowDownException", "slow_down", "Client is polling too fast"));
+                    return Err(oauth_error(
+                        400,
+                        "SlowDownException",
+                        "slow_down",
+                        "Client is polling too fast",
+                    ));
                 }
                 Decision::Pending => {
-                    return Err(oauth_error(400, "AuthorizationPendingException", "authorization_pending", "Authorization is still pending"));
+                    return Err(oauth_error(
+                        400,
+                        "AuthorizationPendingException",
+                        "authorization_pending",
+                        "Authorization is still pending",
+                    ));
                 }
                 Decision::Denied => {
-                    return Err(oauth_error(400, "AccessDeniedException", "access_denied", "The user denied the authorization request"));
+                    return Err(oauth_error(
+                        400,
+                        "AccessDeniedException",
+                        "access_denied",
+                        "The user denied the authorization request",
+                    ));
                 }
                 Decision::Used => return Err(invalid_grant("Device code has already been used")),
-                Decision::Approved { user, credential_id } => {
+                Decision::Approved {
+                    user,
+                    credential_id,
+                } => {
                     d.decision = Decision::Used;
                     (user, client.scopes.clone(), credential_id)
                 }
             }
         }
         "authorization_code" => {
-            let code = input.code.as_deref().ok_or_else(|| invalid_grant("code is required"))?;
-            let ac = st.codes.remove(code).ok_or_else(|| invalid_grant("Invalid authorization code"))?;
+            let code = input
+                .code
+                .as_deref()
+                .ok_or_else(|| invalid_grant("code is required"))?;
+            let ac = st
+                .codes
+                .remove(code)
+                .ok_or_else(|| invalid_grant("Invalid authorization code"))?;
             if ac.client_id != *id {
-                return Err(invalid_grant("Authorization code was issued to another client"));
+                return Err(invalid_grant(
+                    "Authorization code was issued to another client",
+                ));
             }
             if ac.expires <= now {
-                return Err(oauth_error(400, "ExpiredTokenException", "expired_token", "Authorization code has expired"));
+                return Err(oauth_error(
+                    400,
+                    "ExpiredTokenException",
+                    "expired_token",
+                    "Authorization code has expired",
+                ));
             }
             if input.redirect_uri.as_deref() != Some(ac.redirect_uri.as_str()) {
-                return Err(invalid_grant("redirectUri does not match the authorization request"));
+                return Err(invalid_grant(
+                    "redirectUri does not match the authorization request",
+                ));
             }
-            let verifier = input.code_verifier.as_deref().ok_or_else(|| invalid_grant("codeVerifier is required"))?;
+            let verifier = input
+                .code_verifier
+                .as_deref()
+                .ok_or_else(|| invalid_grant("codeVerifier is required"))?;
             if pkce_s256(verifier) != ac.challenge {
                 return Err(invalid_grant("PKCE verification failed"));
             }
             (ac.user, ac.scopes, ac.credential_id)
         }
         "refresh_token" => {
-            let rt = input.refresh_token.as_deref().ok_or_else(|| invalid_grant("refreshToken is required"))?;
-            let r = st.refresh_tokens.get(rt).ok_or_else(|| invalid_grant("Invalid refresh token"))?;
+            let rt = input
+                .refresh_token
+                .as_deref()
+                .ok_or_else(|| invalid_grant("refreshToken is required"))?;
+            let r = st
+                .refresh_tokens
+                .get(rt)
+                .ok_or_else(|| invalid_grant("Invalid refresh token"))?;
             if r.revoked || r.client_id != *id {
                 return Err(invalid_grant("Invalid refresh token"));
             }
             (r.user, r.scopes.clone(), r.credential_id.clone())
         }
         other => {
-            return Err(oauth_error(400, "UnsupportedGrantTypeException", "unsupported_grant_type", &format!("Unsupported grant type: {other}")));
+            return Err(oauth_error(
+                400,
+                "UnsupportedGrantTypeException",
+                "unsupported_grant_type",
+                &format!("Unsupported grant type: {other}"),
+            ));
         }
     };
     if st.org.users[user].status != "ENABLED" {
-        return Err(oauth_error(400, "AccessDeniedException", "access_denied", "User is disabled"));
+        return Err(oauth_error(
+            400,
+            "AccessDeniedException",
+            "access_denied",
+            "User is disabled",
+        ));
     }
     let ttl = st.settings.token_ttl;
     let access = format!("aoa{}", random_from(ALNUM, 120));
@@ -409,7 +575,13 @@ fn create_token_inner(st: &mut EmuState, input: &CreateTokenInput) -> Result<(Va
         let refresh = format!("aor{}", random_from(ALNUM, 120));
         st.refresh_tokens.insert(
             refresh.clone(),
-            RefreshToken { user, client_id: id.clone(), scopes, credential_id: credential_id.clone(), revoked: false },
+            RefreshToken {
+                user,
+                client_id: id.clone(),
+                scopes,
+                credential_id: credential_id.clone(),
+                revoked: false,
+            },
         );
         out["refreshToken"] = json!(refresh);
     }
@@ -419,7 +591,8 @@ fn create_token_inner(st: &mut EmuState, input: &CreateTokenInput) -> Result<(Va
 /// base64url(SHA-256(verifier)) without padding.
 pub fn pkce_s256(verifier: &str) -> String {
     use sha2::Digest;
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(sha2::Sha256::digest(verifier.as_bytes()))
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .encode(sha2::Sha256::digest(verifier.as_bytes()))
 }
 
 #[cfg(test)]
@@ -428,15 +601,24 @@ mod tests {
 
     #[test]
     fn pkce_matches_rfc7636_example() {
-        assert_eq!(pkce_s256("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"), "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
+        assert_eq!(
+            pkce_s256("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+        );
     }
 
     #[test]
     fn redirects_match_ignoring_port_only() {
         let reg = vec!["http://127.0.0.1/oauth/callback".to_string()];
-        assert!(redirect_matches(&reg, "http://127.0.0.1:43123/oauth/callback"));
+        assert!(redirect_matches(
+            &reg,
+            "http://127.0.0.1:43123/oauth/callback"
+        ));
         assert!(!redirect_matches(&reg, "http://127.0.0.1:43123/other"));
-        assert!(!redirect_matches(&reg, "https://evil.example/oauth/callback"));
+        assert!(!redirect_matches(
+            &reg,
+            "https://evil.example/oauth/callback"
+        ));
         assert!(!is_loopback_redirect("http://192.168.1.2/cb"));
     }
 }

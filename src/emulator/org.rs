@@ -552,7 +552,11 @@ pub struct History {
 
 impl Default for History {
     fn default() -> Self {
-        History { days: 0, sign_ins_per_day: 0, seed: 1 }
+        History {
+            days: 0,
+            sign_ins_per_day: 0,
+            seed: 1,
+        }
     }
 }
 
@@ -567,8 +571,9 @@ impl Org {
     pub fn from_file(path: &std::path::Path) -> anyhow::Result<Org> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
-        let org: Org = serde_json::from_str(&text)
-            .map_err(|e| anyhow::anyhow!("{} is not a valid organisation file: {e}", path.display()))?;
+        let org: Org = serde_json::from_str(&text).map_err(|e| {
+            anyhow::anyhow!("{} is not a valid organisation file: {e}", path.display())
+        })?;
         org.validate()?;
         Ok(org)
     }
@@ -577,31 +582,65 @@ impl Org {
     pub fn validate(&self) -> anyhow::Result<()> {
         use std::collections::HashSet;
         let users: HashSet<&str> = self.users.iter().map(|u| u.user_name.as_str()).collect();
-        let groups: HashSet<&str> = self.groups.iter().map(|g| g.display_name.as_str()).collect();
+        let groups: HashSet<&str> = self
+            .groups
+            .iter()
+            .map(|g| g.display_name.as_str())
+            .collect();
         let accounts: HashSet<&str> = self.accounts.iter().map(|a| a.id.as_str()).collect();
-        let psets: HashSet<&str> = self.permission_sets.iter().map(|p| p.name.as_str()).collect();
+        let psets: HashSet<&str> = self
+            .permission_sets
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect();
         let principal_ok = |kind: PrincipalKind, name: &str| match kind {
             PrincipalKind::User => users.contains(name),
             PrincipalKind::Group => groups.contains(name),
         };
         for g in &self.groups {
             for m in &g.members {
-                anyhow::ensure!(users.contains(m.as_str()), "group {} lists unknown user {m}", g.display_name);
+                anyhow::ensure!(
+                    users.contains(m.as_str()),
+                    "group {} lists unknown user {m}",
+                    g.display_name
+                );
             }
         }
         for a in &self.account_assignments {
-            anyhow::ensure!(accounts.contains(a.account.as_str()), "assignment to unknown account {}", a.account);
-            anyhow::ensure!(psets.contains(a.permission_set.as_str()), "assignment of unknown permission set {}", a.permission_set);
-            anyhow::ensure!(principal_ok(a.principal_type, &a.principal), "assignment to unknown principal {}", a.principal);
+            anyhow::ensure!(
+                accounts.contains(a.account.as_str()),
+                "assignment to unknown account {}",
+                a.account
+            );
+            anyhow::ensure!(
+                psets.contains(a.permission_set.as_str()),
+                "assignment of unknown permission set {}",
+                a.permission_set
+            );
+            anyhow::ensure!(
+                principal_ok(a.principal_type, &a.principal),
+                "assignment to unknown principal {}",
+                a.principal
+            );
         }
         for app in &self.applications {
             for a in &app.assignments {
-                anyhow::ensure!(principal_ok(a.principal_type, &a.principal), "application {} assigned to unknown principal {}", app.name, a.principal);
+                anyhow::ensure!(
+                    principal_ok(a.principal_type, &a.principal),
+                    "application {} assigned to unknown principal {}",
+                    app.name,
+                    a.principal
+                );
             }
         }
         for t in &self.approval_teams {
             for a in &t.approvers {
-                anyhow::ensure!(users.contains(a.user.as_str()), "team {} has unknown approver {}", t.name, a.user);
+                anyhow::ensure!(
+                    users.contains(a.user.as_str()),
+                    "team {} has unknown approver {}",
+                    t.name,
+                    a.user
+                );
             }
         }
         Ok(())

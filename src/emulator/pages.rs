@@ -36,8 +36,16 @@ fn user_options(st: &EmuState) -> String {
         .iter()
         .filter(|u| u.status == "ENABLED")
         .map(|u| {
-            let sel = if Some(&u.user_name) == preferred.as_ref() { " selected" } else { "" };
-            format!("<option value=\"{0}\"{sel}>{1} ({0})</option>", esc(&u.user_name), esc(&u.display_name))
+            let sel = if Some(&u.user_name) == preferred.as_ref() {
+                " selected"
+            } else {
+                ""
+            };
+            format!(
+                "<option value=\"{0}\"{sel}>{1} ({0})</option>",
+                esc(&u.user_name),
+                esc(&u.display_name)
+            )
         })
         .collect()
 }
@@ -64,7 +72,10 @@ pub struct DeviceQuery {
 }
 
 /// GET /device: enter the code, choose a person, approve or deny.
-pub async fn device_page(State(emu): State<Arc<Emu>>, Query(q): Query<DeviceQuery>) -> Html<String> {
+pub async fn device_page(
+    State(emu): State<Arc<Emu>>,
+    Query(q): Query<DeviceQuery>,
+) -> Html<String> {
     let st = emu.state();
     let code = q.user_code.unwrap_or_default();
     page(
@@ -109,33 +120,78 @@ pub async fn device_decision(
         .find(|(_, d)| d.user_code == code && d.decision == Decision::Pending && d.expires > now)
         .map(|(k, _)| k.clone());
     let Some(device) = device else {
-        return (StatusCode::BAD_REQUEST, page("Code not recognised", "<p>That code is unknown, used or expired. Start the sign-in again.</p>"))
+        return (
+            StatusCode::BAD_REQUEST,
+            page(
+                "Code not recognised",
+                "<p>That code is unknown, used or expired. Start the sign-in again.</p>",
+            ),
+        )
             .into_response();
     };
     let Some(user) = st.idx.user_by_name.get(&form.user).copied() else {
-        st.record(sign_in_failure(&ctx, &form.user, SignInOutcome::UnknownUser, None));
-        return (StatusCode::BAD_REQUEST, page("Sign-in failed", "<p>Unknown user.</p>")).into_response();
+        st.record(sign_in_failure(
+            &ctx,
+            &form.user,
+            SignInOutcome::UnknownUser,
+            None,
+        ));
+        return (
+            StatusCode::BAD_REQUEST,
+            page("Sign-in failed", "<p>Unknown user.</p>"),
+        )
+            .into_response();
     };
     if form.password == "wrong" {
-        st.record(sign_in_failure(&ctx, &form.user, SignInOutcome::BadPassword, Some(user)));
-        return (StatusCode::UNAUTHORIZED, page("Sign-in failed", "<p>Incorrect password.</p>")).into_response();
+        st.record(sign_in_failure(
+            &ctx,
+            &form.user,
+            SignInOutcome::BadPassword,
+            Some(user),
+        ));
+        return (
+            StatusCode::UNAUTHORIZED,
+            page("Sign-in failed", "<p>Incorrect password.</p>"),
+        )
+            .into_response();
     }
     if form.decision == "approve" {
         let credential_id = approve_sign_in(&mut st, user, Some(ctx.origin));
         if let Some(d) = st.devices.get_mut(&device) {
-            d.decision = Decision::Approved { user, credential_id };
+            d.decision = Decision::Approved {
+                user,
+                credential_id,
+            };
         }
-        page("Request approved", "<p>You can close this window and return to your terminal.</p>").into_response()
+        page(
+            "Request approved",
+            "<p>You can close this window and return to your terminal.</p>",
+        )
+        .into_response()
     } else {
-        st.record(sign_in_failure(&ctx, &form.user, SignInOutcome::Denied, Some(user)));
+        st.record(sign_in_failure(
+            &ctx,
+            &form.user,
+            SignInOutcome::Denied,
+            Some(user),
+        ));
         if let Some(d) = st.devices.get_mut(&device) {
             d.decision = Decision::Denied;
         }
-        page("Request denied", "<p>The terminal that asked will be told.</p>").into_response()
+        page(
+            "Request denied",
+            "<p>The terminal that asked will be told.</p>",
+        )
+        .into_response()
     }
 }
 
-fn sign_in_failure(ctx: &RequestCtx, typed: &str, outcome: SignInOutcome, user: Option<usize>) -> Activity {
+fn sign_in_failure(
+    ctx: &RequestCtx,
+    typed: &str,
+    outcome: SignInOutcome,
+    user: Option<usize>,
+) -> Activity {
     Activity::SignIn {
         user,
         typed_user_name: typed.to_string(),
@@ -159,17 +215,31 @@ pub struct AuthorizeQuery {
 }
 
 /// Validate the client and redirect URI; an invalid one gets an error page, never a redirect.
-fn check_authorize(st: &EmuState, q: &AuthorizeQuery) -> Result<(), Response> {
-    let bad = |msg: &str| (StatusCode::BAD_REQUEST, page("Invalid request", &format!("<p>{}</p>", esc(msg)))).into_response();
-    let client = q.client_id.as_deref().and_then(|id| st.clients.get(id)).ok_or_else(|| bad("Unknown client_id."))?;
+fn check_authorize(st: &EmuState, q: &AuthorizeQuery) -> Result<(), &'static str> {
+    let client = q
+        .client_id
+        .as_deref()
+        .and_then(|id| st.clients.get(id))
+        .ok_or("Unknown client_id.")?;
     if !client.grant_types.iter().any(|g| g == "authorization_code") {
-        return Err(bad("This client is not registered for the authorization code grant."));
+        return Err("This client is not registered for the authorization code grant.");
     }
-    let redirect = q.redirect_uri.as_deref().ok_or_else(|| bad("redirect_uri is required."))?;
+    let redirect = q
+        .redirect_uri
+        .as_deref()
+        .ok_or("redirect_uri is required.")?;
     if !redirect_matches(&client.redirect_uris, redirect) {
-        return Err(bad("redirect_uri does not match the client's registration."));
+        return Err("redirect_uri does not match the client's registration.");
     }
     Ok(())
+}
+
+fn invalid_request_page(msg: &str) -> Response {
+    (
+        StatusCode::BAD_REQUEST,
+        page("Invalid request", &format!("<p>{}</p>", esc(msg))),
+    )
+        .into_response()
 }
 
 fn redirect_to(target: &str, params: &[(&str, &str)]) -> Response {
@@ -196,7 +266,13 @@ fn issue_code(st: &mut EmuState, q: &AuthorizeQuery, user: usize, credential_id:
             challenge: q.code_challenge.clone().unwrap_or_default(),
             user,
             credential_id,
-            scopes: q.scopes.as_deref().unwrap_or_default().split_whitespace().map(str::to_string).collect(),
+            scopes: q
+                .scopes
+                .as_deref()
+                .unwrap_or_default()
+                .split_whitespace()
+                .map(str::to_string)
+                .collect(),
             expires: OffsetDateTime::now_utc() + time::Duration::minutes(5),
         },
     );
@@ -207,18 +283,33 @@ fn issue_code(st: &mut EmuState, q: &AuthorizeQuery, user: usize, credential_id:
 pub async fn authorize(State(emu): State<Arc<Emu>>, Query(q): Query<AuthorizeQuery>) -> Response {
     let (auto, delay) = {
         let st = emu.state();
-        if let Err(page) = check_authorize(&st, &q) {
-            return page;
+        if let Err(msg) = check_authorize(&st, &q) {
+            return invalid_request_page(msg);
         }
-        (st.settings.auto_approve.clone(), st.settings.auto_approve_delay_ms)
+        (
+            st.settings.auto_approve.clone(),
+            st.settings.auto_approve_delay_ms,
+        )
     };
     let redirect = q.redirect_uri.clone().unwrap_or_default();
     let state = q.state.clone().unwrap_or_default();
     if q.response_type.as_deref() != Some("code") {
-        return redirect_to(&redirect, &[("error", "unsupported_response_type"), ("state", &state)]);
+        return redirect_to(
+            &redirect,
+            &[("error", "unsupported_response_type"), ("state", &state)],
+        );
     }
-    if q.code_challenge_method.as_deref() != Some("S256") || q.code_challenge.as_deref().unwrap_or("").len() < 43 {
-        return redirect_to(&redirect, &[("error", "invalid_request"), ("error_description", "PKCE S256 is required"), ("state", &state)]);
+    if q.code_challenge_method.as_deref() != Some("S256")
+        || q.code_challenge.as_deref().unwrap_or("").len() < 43
+    {
+        return redirect_to(
+            &redirect,
+            &[
+                ("error", "invalid_request"),
+                ("error_description", "PKCE S256 is required"),
+                ("state", &state),
+            ],
+        );
     }
     if let Some(name) = auto {
         tokio::time::sleep(Duration::from_millis(delay.min(500))).await;
@@ -231,7 +322,10 @@ pub async fn authorize(State(emu): State<Arc<Emu>>, Query(q): Query<AuthorizeQue
     }
     let st = emu.state();
     let hidden = |k: &str, v: &Option<String>| {
-        format!("<input type=\"hidden\" name=\"{k}\" value=\"{}\">", esc(v.as_deref().unwrap_or_default()))
+        format!(
+            "<input type=\"hidden\" name=\"{k}\" value=\"{}\">",
+            esc(v.as_deref().unwrap_or_default())
+        )
     };
     page(
         "Allow access?",
@@ -282,8 +376,8 @@ pub async fn authorize_decision(
         scopes: f.scopes,
     };
     let mut st = emu.state();
-    if let Err(page) = check_authorize(&st, &q) {
-        return page;
+    if let Err(msg) = check_authorize(&st, &q) {
+        return invalid_request_page(msg);
     }
     let redirect = q.redirect_uri.clone().unwrap_or_default();
     let state = q.state.clone().unwrap_or_default();

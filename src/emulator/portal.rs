@@ -16,10 +16,15 @@ use super::Emu;
 use super::activity::Activity;
 use super::router::RequestCtx;
 use super::state::{Principal, RoleSession, State as EmuState};
-use super::wire::{ALNUM, ApiError, Protocol, TokenStyle, UPPER_ALNUM, ok_json, paginate, parse_duration_s, random_from};
+use super::wire::{
+    ALNUM, ApiError, Protocol, TokenStyle, UPPER_ALNUM, ok_json, paginate, parse_duration_s,
+    random_from,
+};
 
 fn portal_error(status: u16, code: &str, msg: impl Into<String>) -> ApiError {
-    ApiError::new(status, code, msg).protocol(Protocol::RestJson).message_member("message")
+    ApiError::new(status, code, msg)
+        .protocol(Protocol::RestJson)
+        .message_member("message")
 }
 
 /// The person and portal session behind the bearer token.
@@ -32,12 +37,27 @@ fn session(st: &EmuState, headers: &HeaderMap) -> Result<Session, ApiError> {
     let token = headers
         .get("x-amz-sso_bearer_token")
         .and_then(|v| v.to_str().ok())
-        .ok_or_else(|| portal_error(401, "UnauthorizedException", "Session token not found or invalid"))?;
-    let t = st.live_token(token).map_err(|m| portal_error(401, "UnauthorizedException", m))?;
+        .ok_or_else(|| {
+            portal_error(
+                401,
+                "UnauthorizedException",
+                "Session token not found or invalid",
+            )
+        })?;
+    let t = st
+        .live_token(token)
+        .map_err(|m| portal_error(401, "UnauthorizedException", m))?;
     if !t.scopes.is_empty() && !t.scopes.iter().any(|s| s == "sso:account:access") {
-        return Err(portal_error(401, "UnauthorizedException", "The access token does not carry the sso:account:access scope"));
+        return Err(portal_error(
+            401,
+            "UnauthorizedException",
+            "The access token does not carry the sso:account:access scope",
+        ));
     }
-    Ok(Session { user: t.user, credential_id: t.credential_id.clone() })
+    Ok(Session {
+        user: t.user,
+        credential_id: t.credential_id.clone(),
+    })
 }
 
 /// Query parameters the portal operations share.
@@ -56,7 +76,11 @@ fn page_size(st: &EmuState, raw: Option<&str>) -> Result<usize, ApiError> {
         None => Ok(st.page_size(None, 20)),
         Some(s) => match s.parse::<usize>() {
             Ok(n) if (1..=100).contains(&n) => Ok(st.page_size(Some(n), 20)),
-            _ => Err(portal_error(400, "InvalidRequestException", format!("max_result must be between 1 and 100, got {s}"))),
+            _ => Err(portal_error(
+                400,
+                "InvalidRequestException",
+                format!("max_result must be between 1 and 100, got {s}"),
+            )),
         },
     }
 }
@@ -75,7 +99,10 @@ fn portal_call(
         Err(e) => return e.into_response(),
     };
     let result = op(&mut st, &s);
-    let error = result.as_ref().err().map(|e| (e.code.clone(), e.message.clone()));
+    let error = result
+        .as_ref()
+        .err()
+        .map(|e| (e.code.clone(), e.message.clone()));
     st.record(Activity::Portal {
         user: s.user,
         credential_id: s.credential_id.clone(),
@@ -110,8 +137,14 @@ pub async fn list_accounts(
             .collect();
         st.arrange(&mut accounts);
         let fp = format!("ListAccounts|{}", s.user);
-        let page = paginate(&accounts, q.next_token.as_deref(), size, &fp, TokenStyle::UrlSafe)
-            .map_err(|_| portal_error(400, "InvalidRequestException", "Invalid next_token"))?;
+        let page = paginate(
+            &accounts,
+            q.next_token.as_deref(),
+            size,
+            &fp,
+            TokenStyle::UrlSafe,
+        )
+        .map_err(|_| portal_error(400, "InvalidRequestException", "Invalid next_token"))?;
         let mut out = json!({ "accountList": page.items });
         if let Some(n) = page.next {
             out["nextToken"] = json!(n);
@@ -129,13 +162,18 @@ pub async fn list_account_roles(
 ) -> Response {
     let ctx = RequestCtx::new(peer, headers);
     let account = q.account_id.clone();
-    portal_call(&emu, &ctx, "ListAccountRoles", (account.clone(), None), |st, s| {
-        let account = account
-            .filter(|a| !a.is_empty())
-            .ok_or_else(|| portal_error(400, "InvalidRequestException", "account_id is required"))?;
-        let size = page_size(st, q.max_result.as_deref())?;
-        let reach = st.reach(s.user);
-        let mut roles: Vec<Value> = reach
+    portal_call(
+        &emu,
+        &ctx,
+        "ListAccountRoles",
+        (account.clone(), None),
+        |st, s| {
+            let account = account.filter(|a| !a.is_empty()).ok_or_else(|| {
+                portal_error(400, "InvalidRequestException", "account_id is required")
+            })?;
+            let size = page_size(st, q.max_result.as_deref())?;
+            let reach = st.reach(s.user);
+            let mut roles: Vec<Value> = reach
             .get(&account)
             .map(|psets| {
                 psets
@@ -144,16 +182,23 @@ pub async fn list_account_roles(
                     .collect()
             })
             .unwrap_or_default();
-        st.arrange(&mut roles);
-        let fp = format!("ListAccountRoles|{}|{account}", s.user);
-        let page = paginate(&roles, q.next_token.as_deref(), size, &fp, TokenStyle::UrlSafe)
+            st.arrange(&mut roles);
+            let fp = format!("ListAccountRoles|{}|{account}", s.user);
+            let page = paginate(
+                &roles,
+                q.next_token.as_deref(),
+                size,
+                &fp,
+                TokenStyle::UrlSafe,
+            )
             .map_err(|_| portal_error(400, "InvalidRequestException", "Invalid next_token"))?;
-        let mut out = json!({ "roleList": page.items });
-        if let Some(n) = page.next {
-            out["nextToken"] = json!(n);
-        }
-        Ok(out)
-    })
+            let mut out = json!({ "roleList": page.items });
+            if let Some(n) = page.next {
+                out["nextToken"] = json!(n);
+            }
+            Ok(out)
+        },
+    )
 }
 
 /// GET /federation/credentials
@@ -167,12 +212,20 @@ pub async fn get_role_credentials(
     let target = (q.account_id.clone(), q.role_name.clone());
     portal_call(&emu, &ctx, "GetRoleCredentials", target, |st, s| {
         let (Some(account), Some(role)) = (q.account_id.clone(), q.role_name.clone()) else {
-            return Err(portal_error(400, "InvalidRequestException", "account_id and role_name are required"));
+            return Err(portal_error(
+                400,
+                "InvalidRequestException",
+                "account_id and role_name are required",
+            ));
         };
         let reach = st.reach(s.user);
         let pset = reach
             .get(&account)
-            .and_then(|ps| ps.iter().copied().find(|&p| st.org.permission_sets[p].name == role))
+            .and_then(|ps| {
+                ps.iter()
+                    .copied()
+                    .find(|&p| st.org.permission_sets[p].name == role)
+            })
             .ok_or_else(|| portal_error(403, "ForbiddenException", "No access"))?;
         let secs = parse_duration_s(&st.org.permission_sets[pset].session_duration).unwrap_or(3600);
         let expires = OffsetDateTime::now_utc() + time::Duration::seconds(secs);
@@ -210,10 +263,18 @@ pub async fn logout(
 ) -> Response {
     let ctx = RequestCtx::new(peer, headers);
     portal_call(&emu, &ctx, "Logout", (None, None), |st, s| {
-        for t in st.tokens.values_mut().filter(|t| t.credential_id == s.credential_id) {
+        for t in st
+            .tokens
+            .values_mut()
+            .filter(|t| t.credential_id == s.credential_id)
+        {
             t.revoked = true;
         }
-        for r in st.refresh_tokens.values_mut().filter(|r| r.credential_id == s.credential_id) {
+        for r in st
+            .refresh_tokens
+            .values_mut()
+            .filter(|r| r.credential_id == s.credential_id)
+        {
             r.revoked = true;
         }
         Ok(json!({}))
@@ -223,7 +284,10 @@ pub async fn logout(
 /// The portal's instance id for an application.
 pub fn app_instance_id(app_id: &str) -> String {
     use sha1::Digest;
-    format!("ins-{}", &hex::encode(sha1::Sha1::digest(app_id.as_bytes()))[..16])
+    format!(
+        "ins-{}",
+        &hex::encode(sha1::Sha1::digest(app_id.as_bytes()))[..16]
+    )
 }
 
 fn provider_display(provider: &str) -> &'static str {
@@ -245,7 +309,11 @@ pub async fn list_app_instances(
     let ctx = RequestCtx::new(peer, headers);
     portal_call(&emu, &ctx, "ListApplications", (None, None), |st, s| {
         let mut apps: Vec<Value> = (0..st.org.applications.len())
-            .filter(|&i| st.org.applications[i].visible && st.org.applications[i].status == "ENABLED" && st.user_has_app(s.user, i))
+            .filter(|&i| {
+                st.org.applications[i].visible
+                    && st.org.applications[i].status == "ENABLED"
+                    && st.user_has_app(s.user, i)
+            })
             .map(|i| {
                 let a = &st.org.applications[i];
                 json!({
@@ -261,8 +329,14 @@ pub async fn list_app_instances(
             .collect();
         st.arrange(&mut apps);
         let fp = format!("appinstances|{}", s.user);
-        let page = paginate(&apps, q.pagination_token.as_deref(), st.page_size(None, 50), &fp, TokenStyle::UrlSafe)
-            .map_err(|_| portal_error(400, "InvalidRequestException", "Invalid paginationToken"))?;
+        let page = paginate(
+            &apps,
+            q.pagination_token.as_deref(),
+            st.page_size(None, 50),
+            &fp,
+            TokenStyle::UrlSafe,
+        )
+        .map_err(|_| portal_error(400, "InvalidRequestException", "Invalid paginationToken"))?;
         Ok(json!({ "result": page.items, "paginationToken": page.next }))
     })
 }
@@ -275,33 +349,50 @@ pub async fn list_app_profiles(
     Path(id): Path<String>,
 ) -> Response {
     let ctx = RequestCtx::new(peer, headers);
-    portal_call(&emu, &ctx, "ListProfilesForApplication", (None, None), |st, s| {
-        let i = (0..st.org.applications.len())
-            .find(|&i| app_instance_id(&st.org.applications[i].id) == id)
-            .ok_or_else(|| portal_error(404, "ResourceNotFoundException", format!("Application instance {id} not found")))?;
-        if !st.user_has_app(s.user, i) {
-            return Err(portal_error(403, "ForbiddenException", "No access"));
-        }
-        let a = &st.org.applications[i];
-        let url = a.url.clone().unwrap_or_else(|| format!("{}/start/#/saml/default/{}", st.settings.origin, a.id));
-        let profiles: Vec<Value> = if a.profiles.is_empty() {
-            vec![json!({"id": format!("p-{}", &app_instance_id(&a.id)[4..]), "name": "Default", "description": "", "url": url, "protocol": if a.provider == "custom-saml" { "SAML" } else { "OAUTH" }, "relayState": null})]
-        } else {
-            a.profiles
-                .iter()
-                .enumerate()
-                .map(|(n, p)| {
-                    json!({
-                        "id": format!("p-{}{n}", &app_instance_id(&a.id)[4..]),
-                        "name": p.name,
-                        "description": p.description.clone().unwrap_or_default(),
-                        "url": url,
-                        "protocol": p.protocol,
-                        "relayState": p.relay_state,
+    portal_call(
+        &emu,
+        &ctx,
+        "ListProfilesForApplication",
+        (None, None),
+        |st, s| {
+            let i = (0..st.org.applications.len())
+                .find(|&i| app_instance_id(&st.org.applications[i].id) == id)
+                .ok_or_else(|| {
+                    portal_error(
+                        404,
+                        "ResourceNotFoundException",
+                        format!("Application instance {id} not found"),
+                    )
+                })?;
+            if !st.user_has_app(s.user, i) {
+                return Err(portal_error(403, "ForbiddenException", "No access"));
+            }
+            let a = &st.org.applications[i];
+            let url = a
+                .url
+                .clone()
+                .unwrap_or_else(|| format!("{}/start/#/saml/default/{}", st.settings.origin, a.id));
+            let profiles: Vec<Value> = if a.profiles.is_empty() {
+                vec![
+                    json!({"id": format!("p-{}", &app_instance_id(&a.id)[4..]), "name": "Default", "description": "", "url": url, "protocol": if a.provider == "custom-saml" { "SAML" } else { "OAUTH" }, "relayState": null}),
+                ]
+            } else {
+                a.profiles
+                    .iter()
+                    .enumerate()
+                    .map(|(n, p)| {
+                        json!({
+                            "id": format!("p-{}{n}", &app_instance_id(&a.id)[4..]),
+                            "name": p.name,
+                            "description": p.description.clone().unwrap_or_default(),
+                            "url": url,
+                            "protocol": p.protocol,
+                            "relayState": p.relay_state,
+                        })
                     })
-                })
-                .collect()
-        };
-        Ok(json!({ "result": profiles }))
-    })
+                    .collect()
+            };
+            Ok(json!({ "result": profiles }))
+        },
+    )
 }

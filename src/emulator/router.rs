@@ -16,8 +16,9 @@ use serde_json::Value;
 use tower::Layer;
 
 use super::activity::Origin;
+use super::rpc::Call;
 use super::wire::{ApiError, Protocol};
-use super::{Emu, oidc, pages, portal, sts};
+use super::{Emu, federation, oidc, pages, portal, q, sts};
 
 /// What every handler knows about the request besides its body.
 #[derive(Debug, Clone)]
@@ -36,7 +37,13 @@ impl RequestCtx {
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default()
             .to_string();
-        RequestCtx { origin: Origin { ip: peer.ip().to_string(), user_agent }, headers }
+        RequestCtx {
+            origin: Origin {
+                ip: peer.ip().to_string(),
+                user_agent,
+            },
+            headers,
+        }
     }
 }
 
@@ -52,21 +59,35 @@ pub fn build(emu: Arc<Emu>) -> Service {
         .route("/", post(rpc))
         // sso-oidc
         .route("/client/register", post(oidc::register_client))
-        .route("/device_authorization", post(oidc::start_device_authorization))
+        .route(
+            "/device_authorization",
+            post(oidc::start_device_authorization),
+        )
         .route("/token", post(oidc::create_token))
         .route("/authorize", get(pages::authorize))
         .route("/authorize/decision", post(pages::authorize_decision))
-        .route("/device", get(pages::device_page).post(pages::device_decision))
+        .route(
+            "/device",
+            get(pages::device_page).post(pages::device_decision),
+        )
         // sso portal
         .route("/assignment/accounts", get(portal::list_accounts))
         .route("/assignment/roles", get(portal::list_account_roles))
         .route("/federation/credentials", get(portal::get_role_credentials))
         .route("/logout", post(portal::logout))
         .route("/instance/appinstances", get(portal::list_app_instances))
-        .route("/instance/appinstance/{id}/profiles", get(portal::list_app_profiles))
+        .route(
+            "/instance/appinstance/{id}/profiles",
+            get(portal::list_app_profiles),
+        )
         .route("/", get(pages::index))
+        .route("/q/{region}", post(q_regional))
+        .route("/federation", get(federation::federation))
         .fallback(unknown_route)
-        .layer(axum::middleware::from_fn_with_state(emu.clone(), super::faults::layer))
+        .layer(axum::middleware::from_fn_with_state(
+            emu.clone(),
+            super::faults::layer,
+        ))
         .with_state(emu);
     let normalise: fn(Request) -> Request = strip_trailing_slash;
     let svc = tower::util::MapRequestLayer::new(normalise).layer(router);
@@ -90,9 +111,41 @@ fn strip_trailing_slash(mut req: Request) -> Request {
 }
 
 async fn unknown_route(req: Request) -> Response {
-    ApiError::new(404, "UnknownOperationException", format!("No operation at {} {}", req.method(), req.uri().path()))
-        .protocol(Protocol::RestJson)
-        .into_response()
+    ApiError::new(
+        404,
+        "UnknownOperationException",
+        format!("No operation at {} {}", req.method(), req.uri().path()),
+    )
+    .protocol(Protocol::RestJson)
+    .into_response()
+}
+
+/// POST `/q/{region}`: a regional Amazon Q Developer endpoint.
+async fn q_regional(
+    State(emu): State<Arc<Emu>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    axum::extract::Path(region): axum::extract::Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let ctx = RequestCtx::new(peer, headers);
+    let target = ctx
+        .headers
+        .get("x-amz-target")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    let op = target.rsplit('.').next().unwrap_or_default().to_string();
+    let input: Value = serde_json::from_slice(&body).unwrap_or(Value::Object(Default::default()));
+    q::dispatch(
+        &Call {
+            emu: &emu,
+            ctx: &ctx,
+            op: &op,
+            input: &input,
+        },
+        &region,
+    )
 }
 
 /// POST `/`: awsJson by `X-Amz-Target`, otherwise STS (awsQuery form).
@@ -103,7 +156,11 @@ async fn rpc(
     body: Bytes,
 ) -> Response {
     let ctx = RequestCtx::new(peer, headers);
-    let target = ctx.headers.get("x-amz-target").and_then(|v| v.to_str().ok()).map(str::to_string);
+    let target = ctx
+        .headers
+        .get("x-amz-target")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
     let Some(target) = target else {
         return sts::dispatch(&emu, &ctx, &body);
     };
@@ -117,12 +174,28 @@ async fn rpc(
         match serde_json::from_slice(&body) {
             Ok(v @ Value::Object(_)) => v,
             _ => {
-                return ApiError::new(400, "SerializationException", "Request body is not a JSON object").into_response();
+                return ApiError::new(
+                    400,
+                    "SerializationException",
+                    "Request body is not a JSON object",
+                )
+                .into_response();
             }
         }
     };
-    let _ = (&op, &input);
+    let call = Call {
+        emu: &emu,
+        ctx: &ctx,
+        op: &op,
+        input: &input,
+    };
     match prefix.as_str() {
-        _ => ApiError::new(400, "UnknownOperationException", format!("Unknown operation {target}")).into_response(),
+        "AmazonCodeWhispererService" => q::dispatch(&call, "us-east-1"),
+        _ => ApiError::new(
+            400,
+            "UnknownOperationException",
+            format!("Unknown operation {target}"),
+        )
+        .into_response(),
     }
 }

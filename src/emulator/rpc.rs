@@ -41,7 +41,11 @@ pub struct Guard<'a> {
 
 impl Call<'_> {
     /// Authenticate, authorize, run `f`, record, render.
-    pub fn run(&self, guard: Guard<'_>, f: impl FnOnce(&mut State, &Authenticated) -> Result<Value, ApiError>) -> Response {
+    pub fn run(
+        &self,
+        guard: Guard<'_>,
+        f: impl FnOnce(&mut State, &Authenticated) -> Result<Value, ApiError>,
+    ) -> Response {
         let mut st = self.emu.state();
         let action = format!("{}:{}", guard.action_prefix, self.op);
         let who = match authenticate(&st, &self.ctx.headers) {
@@ -49,7 +53,10 @@ impl Call<'_> {
             Err(e) => return e.protocol(guard.protocol).into_response(),
         };
         let result = authorize(&st, &who, guard.power, &action).and_then(|()| f(&mut st, &who));
-        let error = result.as_ref().err().map(|e| (e.code.clone(), e.message.clone()));
+        let error = result
+            .as_ref()
+            .err()
+            .map(|e| (e.code.clone(), e.message.clone()));
         if !matches!(who.caller, Caller::Anonymous) {
             st.record(Activity::AwsCall {
                 caller: who.caller.clone(),
@@ -116,9 +123,18 @@ fn redact(input: &Value) -> Value {
         Value::Object(map) => Value::Object(
             map.iter()
                 .map(|(k, v)| {
-                    let secret = ["secret", "password", "token", "assertion"].iter().any(|s| k.to_lowercase().contains(s))
+                    let secret = ["secret", "password", "token", "assertion"]
+                        .iter()
+                        .any(|s| k.to_lowercase().contains(s))
                         && !k.eq_ignore_ascii_case("NextToken");
-                    (k.clone(), if secret { Value::String("HIDDEN_DUE_TO_SECURITY_REASONS".into()) } else { redact(v) })
+                    (
+                        k.clone(),
+                        if secret {
+                            Value::String("HIDDEN_DUE_TO_SECURITY_REASONS".into())
+                        } else {
+                            redact(v)
+                        },
+                    )
                 })
                 .collect(),
         ),
@@ -134,7 +150,9 @@ mod tests {
 
     #[test]
     fn secrets_are_hidden_in_logged_parameters() {
-        let v = redact(&json!({"clientSecret": "s3cr3t", "NextToken": "abc", "Filter": {"password": "p"}}));
+        let v = redact(
+            &json!({"clientSecret": "s3cr3t", "NextToken": "abc", "Filter": {"password": "p"}}),
+        );
         assert_eq!(v["clientSecret"], "HIDDEN_DUE_TO_SECURITY_REASONS");
         assert_eq!(v["NextToken"], "abc");
         assert_eq!(v["Filter"]["password"], "HIDDEN_DUE_TO_SECURITY_REASONS");

@@ -254,6 +254,8 @@ pub struct State {
     pub operator: (String, String),
     /// Asynchronous assignment operations by request id.
     pub assignment_ops: HashMap<String, AssignmentOp>,
+    /// Console sign-in tokens (single use) → the access key they were made for.
+    pub signin_tokens: HashMap<String, String>,
     /// Everything that happened, for the CloudTrail log.
     pub activity: Vec<(OffsetDateTime, Activity)>,
     /// Server settings.
@@ -277,7 +279,8 @@ impl State {
                 if let Some(&ui) = idx.user_by_name.get(m) {
                     idx.user_groups[ui].push(gi);
                     idx.group_members[gi].push(ui);
-                    let mid = membership_id(&org.instance.identity_store_id, &g.id, &org.users[ui].id);
+                    let mid =
+                        membership_id(&org.instance.identity_store_id, &g.id, &org.users[ui].id);
                     idx.membership_id.insert((gi, ui), mid);
                 }
             }
@@ -292,10 +295,18 @@ impl State {
         let mut assignments = BTreeSet::new();
         for a in &org.account_assignments {
             let principal_id = match a.principal_type {
-                PrincipalKind::User => idx.user_by_name.get(&a.principal).map(|&i| org.users[i].id.clone()),
-                PrincipalKind::Group => idx.group_by_name.get(&a.principal).map(|&i| org.groups[i].id.clone()),
+                PrincipalKind::User => idx
+                    .user_by_name
+                    .get(&a.principal)
+                    .map(|&i| org.users[i].id.clone()),
+                PrincipalKind::Group => idx
+                    .group_by_name
+                    .get(&a.principal)
+                    .map(|&i| org.groups[i].id.clone()),
             };
-            if let (Some(principal_id), Some(&pset)) = (principal_id, idx.pset_by_name.get(&a.permission_set)) {
+            if let (Some(principal_id), Some(&pset)) =
+                (principal_id, idx.pset_by_name.get(&a.permission_set))
+            {
                 assignments.insert(Assignment {
                     account_id: a.account.clone(),
                     pset,
@@ -305,7 +316,10 @@ impl State {
             }
         }
         let operator = (
-            format!("AKIA{}", super::wire::random_from(super::wire::UPPER_ALNUM, 16)),
+            format!(
+                "AKIA{}",
+                super::wire::random_from(super::wire::UPPER_ALNUM, 16)
+            ),
             super::wire::random_from(super::wire::ALNUM, 40),
         );
         let mut credentials = HashMap::new();
@@ -323,6 +337,7 @@ impl State {
             credentials,
             operator,
             assignment_ops: HashMap::new(),
+            signin_tokens: HashMap::new(),
             activity: Vec::new(),
             settings,
         }
@@ -330,7 +345,12 @@ impl State {
 
     /// The instance id (`ssoins-…`), the last part of the instance ARN.
     pub fn instance_id(&self) -> &str {
-        self.org.instance.instance_arn.rsplit('/').next().unwrap_or_default()
+        self.org
+            .instance
+            .instance_arn
+            .rsplit('/')
+            .next()
+            .unwrap_or_default()
     }
 
     /// The identity store ARN (`arn:aws:identitystore::<acct>:identitystore/d-…`).
@@ -343,7 +363,11 @@ impl State {
 
     /// The ARN of a permission set.
     pub fn pset_arn(&self, pset: usize) -> String {
-        format!("arn:aws:sso:::permissionSet/{}/{}", self.instance_id(), self.org.permission_sets[pset].id)
+        format!(
+            "arn:aws:sso:::permissionSet/{}/{}",
+            self.instance_id(),
+            self.org.permission_sets[pset].id
+        )
     }
 
     /// Find a permission set by ARN.
@@ -359,8 +383,10 @@ impl State {
             return r.clone();
         }
         let uid = self.org.users[user].id.clone();
-        let gids: BTreeSet<String> =
-            self.idx.user_groups[user].iter().map(|&g| self.org.groups[g].id.clone()).collect();
+        let gids: BTreeSet<String> = self.idx.user_groups[user]
+            .iter()
+            .map(|&g| self.org.groups[g].id.clone())
+            .collect();
         let mut out: BTreeMap<String, BTreeSet<usize>> = BTreeMap::new();
         for a in &self.assignments {
             let hit = match a.principal_type {
@@ -439,5 +465,12 @@ fn membership_id(store: &str, group: &str, user: &str) -> String {
     use sha1::Digest;
     let d = sha1::Sha1::digest(format!("{store}|{group}|{user}").as_bytes());
     let h = hex::encode(d);
-    format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    )
 }

@@ -27,17 +27,26 @@ pub fn xml_ok(action: &str, result_inner: &str) -> Response {
         uuid::Uuid::new_v4()
     );
     let mut resp = (StatusCode::OK, body).into_response();
-    resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/xml"));
+    resp.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/xml"));
     resp
 }
 
 /// Dispatch an awsQuery request by its `Action`.
 pub fn dispatch(emu: &Emu, ctx: &RequestCtx, body: &Bytes) -> Response {
     let form: Vec<(String, String)> = url::form_urlencoded::parse(body).into_owned().collect();
-    let action = form.iter().find(|(k, _)| k == "Action").map(|(_, v)| v.clone());
+    let action = form
+        .iter()
+        .find(|(k, _)| k == "Action")
+        .map(|(_, v)| v.clone());
     match action.as_deref() {
         Some("GetCallerIdentity") => get_caller_identity(emu, ctx),
-        Some(other) => sts_error(400, "InvalidAction", format!("Could not find operation {other}")).into_response(),
+        Some(other) => sts_error(
+            400,
+            "InvalidAction",
+            format!("Could not find operation {other}"),
+        )
+        .into_response(),
         None => sts_error(400, "MissingAction", "Missing Action").into_response(),
     }
 }

@@ -106,12 +106,19 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let mut headers = HeaderMap::new();
-        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(self.protocol.content_type()));
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(self.protocol.content_type()),
+        );
         if let Ok(v) = HeaderValue::from_str(&self.code) {
             headers.insert("x-amzn-ErrorType", v);
         }
         let body = if self.protocol == Protocol::AwsQuery {
-            let kind = if self.status.is_server_error() { "Receiver" } else { "Sender" };
+            let kind = if self.status.is_server_error() {
+                "Receiver"
+            } else {
+                "Sender"
+            };
             format!(
                 "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\n  <Error>\n    <Type>{kind}</Type>\n    <Code>{}</Code>\n    <Message>{}</Message>\n  </Error>\n  <RequestId>{}</RequestId>\n</ErrorResponse>\n",
                 xml_escape(&self.code),
@@ -121,7 +128,10 @@ impl IntoResponse for ApiError {
         } else {
             let mut body = Map::new();
             body.insert("__type".into(), Value::String(self.code.clone()));
-            body.insert(self.message_member.into(), Value::String(self.message.clone()));
+            body.insert(
+                self.message_member.into(),
+                Value::String(self.message.clone()),
+            );
             body.extend(self.extra);
             Value::Object(body).to_string()
         };
@@ -132,7 +142,10 @@ impl IntoResponse for ApiError {
 /// A 200 JSON response with the protocol's content type.
 pub fn ok_json(protocol: Protocol, body: Value) -> Response {
     let mut headers = HeaderMap::new();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(protocol.content_type()));
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(protocol.content_type()),
+    );
     (StatusCode::OK, headers, body.to_string()).into_response()
 }
 
@@ -273,6 +286,10 @@ pub struct Page<T> {
     pub next: Option<String>,
 }
 
+/// A pagination token that is not ours, or belongs to other request parameters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BadToken;
+
 /// Slice `items` into a page. `max` is the caller's page size, already validated; `cap` is
 /// the emulator-wide page-size cap (for tests that vary page sizes).
 pub fn paginate<T: Clone>(
@@ -281,22 +298,27 @@ pub fn paginate<T: Clone>(
     max: usize,
     fingerprint: &str,
     style: TokenStyle,
-) -> Result<Page<T>, ()> {
+) -> Result<Page<T>, BadToken> {
     let start = match token {
         None | Some("") => 0,
-        Some(t) => decode_token(t, fingerprint).ok_or(())?,
+        Some(t) => decode_token(t, fingerprint).ok_or(BadToken)?,
     };
     let start = start.min(items.len());
     let end = (start + max.max(1)).min(items.len());
     let next = (end < items.len()).then(|| encode_token(end, fingerprint, style));
-    Ok(Page { items: items[start..end].to_vec(), next })
+    Ok(Page {
+        items: items[start..end].to_vec(),
+        next,
+    })
 }
 
 /// Random URL-safe identifier of `n` characters from `alphabet`.
 pub fn random_from(alphabet: &[u8], n: usize) -> String {
     use rand::Rng;
     let mut rng = rand::rng();
-    (0..n).map(|_| alphabet[rng.random_range(0..alphabet.len())] as char).collect()
+    (0..n)
+        .map(|_| alphabet[rng.random_range(0..alphabet.len())] as char)
+        .collect()
 }
 
 /// Upper-case letters and digits.
@@ -315,7 +337,10 @@ mod tests {
         assert_ne!(a, b);
         assert_eq!(decode_token(&a, "ListUsers|d-1"), Some(20));
         assert_eq!(decode_token(&a, "ListUsers|d-2"), None);
-        assert!(a.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
+        assert!(
+            a.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        );
         let q = encode_token(10, "x", TokenStyle::Standard);
         assert_eq!(decode_token(&q, "x"), Some(10));
     }

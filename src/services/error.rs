@@ -44,7 +44,12 @@ pub struct ServiceError {
 impl ServiceError {
     /// A new error.
     pub fn new(operation: &str, kind: ErrorKind, message: impl Into<String>) -> ServiceError {
-        ServiceError { operation: operation.to_string(), kind, code: None, message: message.into() }
+        ServiceError {
+            operation: operation.to_string(),
+            kind,
+            code: None,
+            message: message.into(),
+        }
     }
 
     /// Convert an SDK error.
@@ -57,10 +62,20 @@ impl ServiceError {
             SdkError::ServiceError(se) => {
                 let e = se.err();
                 let code = e.code().map(str::to_string);
-                let message = e.message().map(str::to_string).unwrap_or_else(|| code.clone().unwrap_or_else(|| "request failed".into()));
-                ServiceError { operation: operation.to_string(), kind: classify(code.as_deref()), code, message }
+                let message = e
+                    .message()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| code.clone().unwrap_or_else(|| "request failed".into()));
+                ServiceError {
+                    operation: operation.to_string(),
+                    kind: classify(code.as_deref()),
+                    code,
+                    message,
+                }
             }
-            SdkError::TimeoutError(_) => ServiceError::new(operation, ErrorKind::Network, "timed out"),
+            SdkError::TimeoutError(_) => {
+                ServiceError::new(operation, ErrorKind::Network, "timed out")
+            }
             SdkError::DispatchFailure(d) => {
                 let msg = if d.is_timeout() {
                     "timed out".to_string()
@@ -71,24 +86,43 @@ impl ServiceError {
                 };
                 ServiceError::new(operation, ErrorKind::Network, msg)
             }
-            SdkError::ResponseError(_) => ServiceError::new(operation, ErrorKind::Network, "the connection broke while reading the answer"),
-            SdkError::ConstructionFailure(_) => ServiceError::new(operation, ErrorKind::Invalid, "the request could not be built (check the parameters)"),
+            SdkError::ResponseError(_) => ServiceError::new(
+                operation,
+                ErrorKind::Network,
+                "the connection broke while reading the answer",
+            ),
+            SdkError::ConstructionFailure(_) => ServiceError::new(
+                operation,
+                ErrorKind::Invalid,
+                "the request could not be built (check the parameters)",
+            ),
             _ => ServiceError::new(operation, ErrorKind::Other, "unexpected failure"),
         }
     }
 
     /// Whether trying again later may succeed.
     pub fn is_transient(&self) -> bool {
-        matches!(self.kind, ErrorKind::Throttled | ErrorKind::Network | ErrorKind::ServiceFault)
+        matches!(
+            self.kind,
+            ErrorKind::Throttled | ErrorKind::Network | ErrorKind::ServiceFault
+        )
     }
 
     /// What to do next, in words.
     pub fn hint(&self) -> &'static str {
         match self.kind {
-            ErrorKind::SignInExpired => "sign-in expired — press L to sign in again (or run `centry login`)",
-            ErrorKind::CredentialsInvalid => "AWS credentials are missing or expired — pick a role with admin access, or set --profile",
-            ErrorKind::AccessDenied => "your role is not allowed to do this — pick a role with the needed permissions",
-            ErrorKind::Throttled => "AWS is throttling requests — centry slows down and retries; try again shortly",
+            ErrorKind::SignInExpired => {
+                "sign-in expired — press L to sign in again (or run `centry login`)"
+            }
+            ErrorKind::CredentialsInvalid => {
+                "AWS credentials are missing or expired — pick a role with admin access, or set --profile"
+            }
+            ErrorKind::AccessDenied => {
+                "your role is not allowed to do this — pick a role with the needed permissions"
+            }
+            ErrorKind::Throttled => {
+                "AWS is throttling requests — centry slows down and retries; try again shortly"
+            }
             ErrorKind::NotFound => "it no longer exists — refresh with r",
             ErrorKind::Invalid => "the request was refused as invalid",
             ErrorKind::Network => "check the network or the endpoint URL, then press r to retry",
@@ -101,14 +135,29 @@ impl ServiceError {
 /// Classify an AWS error code.
 pub fn classify(code: Option<&str>) -> ErrorKind {
     match code.unwrap_or_default() {
-        "UnauthorizedException" | "InvalidGrantException" | "ExpiredTokenException" => ErrorKind::SignInExpired,
-        "UnrecognizedClientException" | "InvalidClientTokenId" | "ExpiredToken" | "MissingAuthenticationTokenException"
-        | "InvalidSignatureException" | "SignatureDoesNotMatch" => ErrorKind::CredentialsInvalid,
+        "UnauthorizedException" | "InvalidGrantException" | "ExpiredTokenException" => {
+            ErrorKind::SignInExpired
+        }
+        "UnrecognizedClientException"
+        | "InvalidClientTokenId"
+        | "ExpiredToken"
+        | "MissingAuthenticationTokenException"
+        | "InvalidSignatureException"
+        | "SignatureDoesNotMatch" => ErrorKind::CredentialsInvalid,
         "AccessDeniedException" | "AccessDenied" | "ForbiddenException" => ErrorKind::AccessDenied,
-        "ThrottlingException" | "TooManyRequestsException" | "Throttling" | "RequestLimitExceeded" | "SlowDown" => ErrorKind::Throttled,
+        "ThrottlingException"
+        | "TooManyRequestsException"
+        | "Throttling"
+        | "RequestLimitExceeded"
+        | "SlowDown" => ErrorKind::Throttled,
         "ResourceNotFoundException" | "AccountNotFoundException" => ErrorKind::NotFound,
-        "ValidationException" | "InvalidRequestException" | "InvalidInputException" => ErrorKind::Invalid,
-        "InternalServerException" | "ServiceException" | "InternalFailure" | "ServiceUnavailable" => ErrorKind::ServiceFault,
+        "ValidationException" | "InvalidRequestException" | "InvalidInputException" => {
+            ErrorKind::Invalid
+        }
+        "InternalServerException"
+        | "ServiceException"
+        | "InternalFailure"
+        | "ServiceUnavailable" => ErrorKind::ServiceFault,
         _ => ErrorKind::Other,
     }
 }

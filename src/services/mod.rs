@@ -48,7 +48,9 @@ pub struct Services {
 
 impl std::fmt::Debug for Services {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Services").field("endpoint", &self.endpoint).finish_non_exhaustive()
+        f.debug_struct("Services")
+            .field("endpoint", &self.endpoint)
+            .finish_non_exhaustive()
     }
 }
 
@@ -56,7 +58,9 @@ impl std::fmt::Debug for Services {
 fn sdk_http_client() -> SharedHttpClient {
     use aws_smithy_http_client::tls;
     aws_smithy_http_client::Builder::new()
-        .tls_provider(tls::Provider::Rustls(tls::rustls_provider::CryptoMode::Ring))
+        .tls_provider(tls::Provider::Rustls(
+            tls::rustls_provider::CryptoMode::Ring,
+        ))
         .build_https()
 }
 
@@ -70,12 +74,20 @@ impl Services {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap_or_default();
-        Services { endpoint, http: sdk_http_client(), web, credentials: None }
+        Services {
+            endpoint,
+            http: sdk_http_client(),
+            web,
+            credentials: None,
+        }
     }
 
     /// The same services calling the admin, directory and trail APIs with these credentials.
     pub fn with_credentials(&self, creds: Credentials) -> Services {
-        Services { credentials: Some(SharedCredentialsProvider::new(creds)), ..self.clone() }
+        Services {
+            credentials: Some(SharedCredentialsProvider::new(creds)),
+            ..self.clone()
+        }
     }
 
     /// The same services with credentials from the usual AWS chain (environment, `--profile`).
@@ -87,7 +99,10 @@ impl Services {
             loader = loader.profile_name(p);
         }
         let conf = loader.load().await;
-        Services { credentials: conf.credentials_provider(), ..self.clone() }
+        Services {
+            credentials: conf.credentials_provider(),
+            ..self.clone()
+        }
     }
 
     /// Whether AWS credentials are configured for the SigV4 services.
@@ -102,7 +117,11 @@ impl Services {
             .behavior_version(BehaviorVersion::latest())
             .region(Region::new(region.to_string()))
             .http_client(self.http.clone())
-            .retry_config(if retries { RetryConfig::standard().with_max_attempts(4) } else { RetryConfig::disabled() })
+            .retry_config(if retries {
+                RetryConfig::standard().with_max_attempts(4)
+            } else {
+                RetryConfig::disabled()
+            })
             .timeout_config(
                 TimeoutConfig::builder()
                     .connect_timeout(Duration::from_secs(10))
@@ -119,7 +138,10 @@ impl Services {
     }
 
     fn trail_region(&self) -> String {
-        self.endpoint.region.clone().unwrap_or_else(|| self.endpoint.sso_region.clone())
+        self.endpoint
+            .region
+            .clone()
+            .unwrap_or_else(|| self.endpoint.sso_region.clone())
     }
 
     /// The access portal client (no credentials: bearer token per call).

@@ -12,11 +12,32 @@ async fn device_flow_through_the_verification_page_ends_in_working_role_credenti
     let emu = common::with(centry::emulator::Org::demo(), |_| {}).await;
     let svc = common::services(&emu);
     let oidc = svc.oidc();
-    let reg = oidc.register_client().client_name("t").client_type("public").scopes("sso:account:access").send().await.unwrap();
-    let (id, secret) = (reg.client_id().unwrap().to_string(), reg.client_secret().unwrap().to_string());
-    let dev = oidc.start_device_authorization().client_id(&id).client_secret(&secret).start_url(emu.start_url()).send().await.unwrap();
+    let reg = oidc
+        .register_client()
+        .client_name("t")
+        .client_type("public")
+        .scopes("sso:account:access")
+        .send()
+        .await
+        .unwrap();
+    let (id, secret) = (
+        reg.client_id().unwrap().to_string(),
+        reg.client_secret().unwrap().to_string(),
+    );
+    let dev = oidc
+        .start_device_authorization()
+        .client_id(&id)
+        .client_secret(&secret)
+        .start_url(emu.start_url())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(dev.interval(), 1);
-    assert!(dev.verification_uri_complete().unwrap().contains(dev.user_code().unwrap()));
+    assert!(
+        dev.verification_uri_complete()
+            .unwrap()
+            .contains(dev.user_code().unwrap())
+    );
 
     let poll = || {
         oidc.create_token()
@@ -33,11 +54,21 @@ async fn device_flow_through_the_verification_page_ends_in_working_role_credenti
     assert!(slow.is_slow_down_exception(), "{slow:?}");
 
     // The verification page, as a browser would use it.
-    let page = reqwest::get(dev.verification_uri_complete().unwrap()).await.unwrap().text().await.unwrap();
+    let page = reqwest::get(dev.verification_uri_complete().unwrap())
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(page.contains(dev.user_code().unwrap()));
     let resp = reqwest::Client::new()
         .post(format!("{}/device", emu.endpoint_url()))
-        .form(&[("user_code", dev.user_code().unwrap()), ("user", "jordan.lee"), ("password", "x"), ("decision", "approve")])
+        .form(&[
+            ("user_code", dev.user_code().unwrap()),
+            ("user", "jordan.lee"),
+            ("password", "x"),
+            ("decision", "approve"),
+        ])
         .send()
         .await
         .unwrap();
@@ -45,21 +76,63 @@ async fn device_flow_through_the_verification_page_ends_in_working_role_credenti
 
     let token = poll().await.expect("token after approval");
     assert_eq!(token.token_type(), Some("Bearer"));
-    assert!(token.refresh_token().is_some(), "scoped registrations get refresh tokens");
+    assert!(
+        token.refresh_token().is_some(),
+        "scoped registrations get refresh tokens"
+    );
     let access = token.access_token().unwrap().to_string();
     // A device code is single-use.
-    assert!(poll().await.unwrap_err().into_service_error().is_invalid_grant_exception());
+    assert!(
+        poll()
+            .await
+            .unwrap_err()
+            .into_service_error()
+            .is_invalid_grant_exception()
+    );
 
     let sso = svc.sso(true);
-    let accounts = sso.list_accounts().access_token(&access).send().await.unwrap();
-    assert!(accounts.account_list().iter().any(|a| a.account_id() == Some(MGMT)));
-    let roles = sso.list_account_roles().access_token(&access).account_id(MGMT).send().await.unwrap();
-    assert!(roles.role_list().iter().any(|r| r.role_name() == Some("IdentityCenterAuditor")));
+    let accounts = sso
+        .list_accounts()
+        .access_token(&access)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        accounts
+            .account_list()
+            .iter()
+            .any(|a| a.account_id() == Some(MGMT))
+    );
+    let roles = sso
+        .list_account_roles()
+        .access_token(&access)
+        .account_id(MGMT)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        roles
+            .role_list()
+            .iter()
+            .any(|r| r.role_name() == Some("IdentityCenterAuditor"))
+    );
 
     let creds = common::role_credentials(&emu, &access, MGMT, "IdentityCenterAuditor").await;
-    let who = svc.with_credentials(creds).sts().get_caller_identity().send().await.unwrap();
+    let who = svc
+        .with_credentials(creds)
+        .sts()
+        .get_caller_identity()
+        .send()
+        .await
+        .unwrap();
     assert_eq!(who.account(), Some(MGMT));
-    assert!(who.arn().unwrap().contains("assumed-role/AWSReservedSSO_IdentityCenterAuditor_"), "{:?}", who.arn());
+    assert!(
+        who.arn()
+            .unwrap()
+            .contains("assumed-role/AWSReservedSSO_IdentityCenterAuditor_"),
+        "{:?}",
+        who.arn()
+    );
     assert!(who.arn().unwrap().ends_with("/jordan.lee"));
 }
 
@@ -67,12 +140,32 @@ async fn device_flow_through_the_verification_page_ends_in_working_role_credenti
 async fn denied_device_request_is_access_denied() {
     let emu = common::with(centry::emulator::Org::demo(), |_| {}).await;
     let oidc = common::services(&emu).oidc();
-    let reg = oidc.register_client().client_name("t").client_type("public").send().await.unwrap();
-    let (id, secret) = (reg.client_id().unwrap().to_string(), reg.client_secret().unwrap().to_string());
-    let dev = oidc.start_device_authorization().client_id(&id).client_secret(&secret).start_url(emu.start_url()).send().await.unwrap();
+    let reg = oidc
+        .register_client()
+        .client_name("t")
+        .client_type("public")
+        .send()
+        .await
+        .unwrap();
+    let (id, secret) = (
+        reg.client_id().unwrap().to_string(),
+        reg.client_secret().unwrap().to_string(),
+    );
+    let dev = oidc
+        .start_device_authorization()
+        .client_id(&id)
+        .client_secret(&secret)
+        .start_url(emu.start_url())
+        .send()
+        .await
+        .unwrap();
     reqwest::Client::new()
         .post(format!("{}/device", emu.endpoint_url()))
-        .form(&[("user_code", dev.user_code().unwrap()), ("user", "jordan.lee"), ("decision", "deny")])
+        .form(&[
+            ("user_code", dev.user_code().unwrap()),
+            ("user", "jordan.lee"),
+            ("decision", "deny"),
+        ])
         .send()
         .await
         .unwrap();
@@ -90,8 +183,12 @@ async fn denied_device_request_is_access_denied() {
 }
 
 fn pkce_pair() -> (String, String) {
-    let verifier: String = "abcdefghijklmnopqrstuvwxyz0123456789-._~ABCDEFGHIJKLMNOPQRSTUVWXYZ".chars().take(64).collect();
-    let challenge = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(sha2::Sha256::digest(verifier.as_bytes()));
+    let verifier: String = "abcdefghijklmnopqrstuvwxyz0123456789-._~ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+        .chars()
+        .take(64)
+        .collect();
+    let challenge = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .encode(sha2::Sha256::digest(verifier.as_bytes()));
     (verifier, challenge)
 }
 
@@ -112,10 +209,16 @@ async fn pkce_flow_follows_the_authorize_redirect_and_verifies_the_challenge() {
         .send()
         .await
         .unwrap();
-    let (id, secret) = (reg.client_id().unwrap().to_string(), reg.client_secret().unwrap().to_string());
+    let (id, secret) = (
+        reg.client_id().unwrap().to_string(),
+        reg.client_secret().unwrap().to_string(),
+    );
     let (verifier, challenge) = pkce_pair();
     let redirect = "http://127.0.0.1:49152/oauth/callback";
-    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
     let authorize = |state: &str| {
         http.get(format!("{}/authorize", emu.endpoint_url()))
             .query(&[
@@ -149,11 +252,19 @@ async fn pkce_flow_follows_the_authorize_redirect_and_verifies_the_challenge() {
             .send()
     };
     // The wrong verifier is refused and burns the code.
-    let bad = exchange(code.clone(), "x".repeat(64)).await.unwrap_err().into_service_error();
+    let bad = exchange(code.clone(), "x".repeat(64))
+        .await
+        .unwrap_err()
+        .into_service_error();
     assert!(bad.is_invalid_grant_exception(), "{bad:?}");
     let resp = authorize("state-456").await.unwrap();
     let location = url::Url::parse(resp.headers()["location"].to_str().unwrap()).unwrap();
-    let code = location.query_pairs().find(|(k, _)| k == "code").unwrap().1.to_string();
+    let code = location
+        .query_pairs()
+        .find(|(k, _)| k == "code")
+        .unwrap()
+        .1
+        .to_string();
     let token = exchange(code, verifier).await.expect("token");
     let refresh = token.refresh_token().expect("refresh token").to_string();
 
@@ -169,11 +280,21 @@ async fn pkce_flow_follows_the_authorize_redirect_and_verifies_the_challenge() {
         .expect("refresh");
     let access = refreshed.access_token().unwrap().to_string();
     let sso = svc.sso(true);
-    sso.list_accounts().access_token(&access).send().await.expect("refreshed token works");
+    sso.list_accounts()
+        .access_token(&access)
+        .send()
+        .await
+        .expect("refreshed token works");
 
     // Logout revokes the session: both tokens and the refresh token stop working.
     sso.logout().access_token(&access).send().await.unwrap();
-    let err = sso.list_accounts().access_token(&access).send().await.unwrap_err().into_service_error();
+    let err = sso
+        .list_accounts()
+        .access_token(&access)
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
     assert!(err.is_unauthorized_exception(), "{err:?}");
     let err = oidc
         .create_token()
@@ -201,7 +322,10 @@ async fn authorize_refuses_unregistered_redirects_without_redirecting() {
         .send()
         .await
         .unwrap();
-    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
     let resp = http
         .get(format!("{}/authorize", emu.endpoint_url()))
         .query(&[
@@ -238,19 +362,40 @@ async fn role_credentials_only_for_assigned_roles_and_expired_tokens_are_refused
         .await
         .unwrap_err()
         .into_service_error();
-    assert_eq!(aws_smithy_types::error::metadata::ProvideErrorMetadata::code(&err), Some("ForbiddenException"));
+    assert_eq!(
+        aws_smithy_types::error::metadata::ProvideErrorMetadata::code(&err),
+        Some("ForbiddenException")
+    );
     tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
-    let err = sso.list_accounts().access_token(&token).send().await.unwrap_err().into_service_error();
+    let err = sso
+        .list_accounts()
+        .access_token(&token)
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
     assert!(err.is_unauthorized_exception(), "{err:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unknown_keys_are_unrecognized_clients() {
     let emu = common::demo().await;
-    let svc = common::services(&emu).with_credentials(aws_credential_types::Credentials::new("AKIAUNKNOWN", "x", None, None, "t"));
+    let svc = common::services(&emu).with_credentials(aws_credential_types::Credentials::new(
+        "AKIAUNKNOWN",
+        "x",
+        None,
+        None,
+        "t",
+    ));
     let err = svc.sts().get_caller_identity().send().await.unwrap_err();
-    let code = aws_smithy_types::error::metadata::ProvideErrorMetadata::code(&err).map(str::to_string);
+    let code =
+        aws_smithy_types::error::metadata::ProvideErrorMetadata::code(&err).map(str::to_string);
     assert_eq!(code.as_deref(), Some("InvalidClientTokenId"));
-    let who = common::operator(&emu).sts().get_caller_identity().send().await.unwrap();
+    let who = common::operator(&emu)
+        .sts()
+        .get_caller_identity()
+        .send()
+        .await
+        .unwrap();
     assert_eq!(who.account(), Some(MGMT));
 }

@@ -25,13 +25,23 @@ pub async fn with(org: Org, tweak: impl FnOnce(&mut EmulatorConfig)) -> Emulator
 
 /// Services pointed at the emulator, without credentials.
 pub fn services(emu: &Emulator) -> Services {
-    Services::new(Endpoint { url: Some(emu.endpoint_url()), sso_region: emu.region(), region: None })
+    Services::new(Endpoint {
+        url: Some(emu.endpoint_url()),
+        sso_region: emu.region(),
+        region: None,
+    })
 }
 
 /// Services pointed at the emulator with its operator credentials.
 pub fn operator(emu: &Emulator) -> Services {
     let (id, secret) = emu.operator_credentials();
-    services(emu).with_credentials(Credentials::new(id, secret, None, None, "emulator-operator"))
+    services(emu).with_credentials(Credentials::new(
+        id,
+        secret,
+        None,
+        None,
+        "emulator-operator",
+    ))
 }
 
 /// Sign in with the device flow as whoever the emulator auto-approves; returns the access token.
@@ -79,7 +89,12 @@ pub async fn device_sign_in(emu: &Emulator) -> String {
 }
 
 /// Role credentials for an account and role, through the portal.
-pub async fn role_credentials(emu: &Emulator, token: &str, account: &str, role: &str) -> Credentials {
+pub async fn role_credentials(
+    emu: &Emulator,
+    token: &str,
+    account: &str,
+    role: &str,
+) -> Credentials {
     let out = services(emu)
         .sso(true)
         .get_role_credentials()

@@ -1,0 +1,143 @@
+//! `centry emulator serve`: the emulator as a standalone server for the AWS CLI, SDKs and
+//! other tools. Prints the endpoint and the operator credentials, then serves until SIGINT or
+//! SIGTERM.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::Subcommand;
+
+use super::GlobalArgs;
+use crate::emulator::{Emulator, EmulatorConfig, Org};
+
+/// Emulator subcommands.
+#[derive(Debug, Subcommand)]
+pub enum EmulatorCommand {
+    /// Serve the emulated APIs on a loopback port.
+    Serve(ServeArgs),
+}
+
+/// Options of `centry emulator serve`.
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// Loopback address to listen on.
+    #[arg(long, default_value = "127.0.0.1:0")]
+    pub addr: SocketAddr,
+    /// Organisation JSON file (default: the bundled demo organisation).
+    #[arg(long, value_name = "FILE", conflicts_with = "generate")]
+    pub org: Option<PathBuf>,
+    /// Generate an organisation: accounts=N,users=N,groups=N,permission-sets=N,seed=S.
+    #[arg(long, value_name = "SPEC")]
+    pub generate: Option<String>,
+    /// Approve every sign-in as this user after a short delay.
+    #[arg(long, value_name = "USERNAME")]
+    pub auto_approve: Option<String>,
+    /// Added latency per request, in milliseconds.
+    #[arg(long, default_value_t = 0)]
+    pub latency_ms: u64,
+    /// Requests per second per service (`20`, or `cloudtrail=2,portal=20`).
+    #[arg(long, value_name = "TPS")]
+    pub rate_limit: Option<String>,
+    /// Share of requests answered with throttling errors (0..1).
+    #[arg(long, default_value_t = 0.0)]
+    pub throttle_rate: f64,
+    /// Share of requests answered with 5xx (0..1).
+    #[arg(long, default_value_t = 0.0)]
+    pub error_rate: f64,
+    /// Share of connections dropped mid-response (0..1).
+    #[arg(long, default_value_t = 0.0)]
+    pub drop_rate: f64,
+    /// Access token lifetime in seconds.
+    #[arg(long, default_value_t = 28800)]
+    pub token_ttl: i64,
+    /// Cap every page at N items (to exercise clients' paging).
+    #[arg(long, value_name = "N")]
+    pub page_size: Option<usize>,
+    /// Return lists in a seeded random order (to exercise clients' ordering assumptions).
+    #[arg(long, value_name = "SEED")]
+    pub shuffle: Option<u64>,
+}
+
+fn share(name: &str, v: f64) -> anyhow::Result<f64> {
+    anyhow::ensure!((0.0..=1.0).contains(&v), "--{name} must be between 0 and 1");
+    Ok(v)
+}
+
+impl ServeArgs {
+    /// Turn the options into an emulator configuration.
+    pub fn config(&self) -> anyhow::Result<EmulatorConfig> {
+        let org = match (&self.org, &self.generate) {
+            (Some(path), _) => Org::from_file(path)?,
+            (None, Some(_spec)) => {
+                anyhow::bail!("--generate lands with the organisation generator")
+            }
+            (None, None) => Org::demo(),
+        };
+        if let Some(user) = &self.auto_approve {
+            anyhow::ensure!(
+                org.users.iter().any(|u| &u.user_name == user),
+                "--auto-approve: no user named {user}"
+            );
+        }
+        let mut cfg = EmulatorConfig::demo();
+        cfg.org = org;
+        cfg.addr = self.addr;
+        cfg.settings.auto_approve = self.auto_approve.clone();
+        cfg.settings.token_ttl = self.token_ttl.max(1);
+        cfg.settings.page_cap = self.page_size;
+        cfg.settings.shuffle_seed = self.shuffle;
+        cfg.faults.latency_ms = self.latency_ms;
+        if let Some(spec) = &self.rate_limit {
+            cfg.faults
+                .parse_rate_limit(spec)
+                .map_err(|e| anyhow::anyhow!("--rate-limit: {e}"))?;
+        }
+        cfg.faults.throttle_rate = share("throttle-rate", self.throttle_rate)?;
+        cfg.faults.error_rate = share("error-rate", self.error_rate)?;
+        cfg.faults.drop_rate = share("drop-rate", self.drop_rate)?;
+        Ok(cfg)
+    }
+}
+
+/// Run an emulator subcommand.
+pub async fn run(_global: &GlobalArgs, command: EmulatorCommand) -> anyhow::Result<i32> {
+    match command {
+        EmulatorCommand::Serve(args) => {
+            let emu = Emulator::start(args.config()?).await?;
+            let (id, secret) = emu.operator_credentials();
+            println!("AWS_ENDPOINT_URL={}", emu.endpoint_url());
+            println!("AWS_ACCESS_KEY_ID={id}");
+            println!("AWS_SECRET_ACCESS_KEY={secret}");
+            println!("AWS_REGION={}", emu.region());
+            println!("# start URL: {}", emu.start_url());
+            use std::io::Write;
+            std::io::stdout().flush()?;
+            wait_for_signal().await;
+            emu.stop().await;
+            Ok(0)
+        }
+    }
+}
+
+/// Wait for SIGINT or SIGTERM.
+pub async fn wait_for_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

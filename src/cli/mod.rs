@@ -1,0 +1,77 @@
+//! The command line: global options shared by every command, the subcommands, and dispatch.
+//! Every command prints a table on a terminal, or JSON lines / CSV with `--json` / `--csv`.
+
+pub mod emulator;
+pub mod output;
+
+use clap::{Args, Parser, Subcommand};
+
+/// centry: a terminal console for AWS IAM Identity Center.
+#[derive(Debug, Parser)]
+#[command(name = "centry", version, about, long_about = None)]
+pub struct Cli {
+    /// Options every command shares.
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    /// Run against the embedded emulator with a demo organisation (signs in by itself).
+    #[arg(long)]
+    pub demo: bool,
+    /// What to do (the full-screen console when absent).
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Options every command shares.
+#[derive(Debug, Clone, Args, Default)]
+pub struct GlobalArgs {
+    /// Send every AWS call here (the emulator, or a proxy).
+    #[arg(long, global = true, env = "AWS_ENDPOINT_URL", value_name = "URL")]
+    pub endpoint_url: Option<String>,
+    /// The `[sso-session NAME]` in ~/.aws/config to sign in with.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub sso_session: Option<String>,
+    /// The access portal start URL (instead of an sso-session).
+    #[arg(long, global = true, value_name = "URL")]
+    pub start_url: Option<String>,
+    /// The Identity Center region (with --start-url).
+    #[arg(long, global = true, value_name = "REGION")]
+    pub sso_region: Option<String>,
+    /// AWS profile with IAM credentials for the admin and events calls.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// Region for CloudTrail and approvals calls (default: the Identity Center region).
+    #[arg(long, global = true, value_name = "REGION")]
+    pub region: Option<String>,
+    /// Print one JSON object per line.
+    #[arg(long, global = true, conflicts_with = "csv")]
+    pub json: bool,
+    /// Print CSV.
+    #[arg(long, global = true)]
+    pub csv: bool,
+    /// Hide every action that changes anything.
+    #[arg(long, global = true)]
+    pub read_only: bool,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the Identity Center emulator.
+    Emulator {
+        /// What to do with it.
+        #[command(subcommand)]
+        command: emulator::EmulatorCommand,
+    },
+}
+
+/// Run a subcommand; returns the process exit code.
+pub async fn run(global: GlobalArgs, command: Command) -> anyhow::Result<i32> {
+    match command {
+        Command::Emulator { command } => emulator::run(&global, command).await,
+    }
+}
+
+/// The full-screen console (with `--demo`, on the embedded emulator).
+pub async fn console(global: GlobalArgs, demo: bool) -> anyhow::Result<i32> {
+    crate::tui::run(global, demo).await
+}

@@ -1,0 +1,58 @@
+//! Text that came from AWS or a log file is shown, never interpreted: control characters and
+//! escape sequences are neutralised before anything reaches the terminal.
+
+use std::borrow::Cow;
+
+/// Replace control characters (C0, DEL, C1, and the bidi overrides that reorder text) with
+/// visible placeholders. Printable text, including non-ASCII, passes unchanged.
+pub fn sanitize(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(is_dangerous) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if is_dangerous(c) {
+            match c {
+                '\u{1b}' => out.push('␛'),
+                '\n' => out.push('⏎'),
+                '\t' => out.push(' '),
+                c if (c as u32) < 0x20 => {
+                    out.push(char::from_u32(0x2400 + c as u32).unwrap_or('�'))
+                }
+                _ => out.push('�'),
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+fn is_dangerous(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escape_sequences_are_neutralised() {
+        let evil = "Mozilla\u{1b}]52;c;aGVsbG8=\u{7}\u{1b}[2J";
+        let safe = sanitize(evil);
+        assert!(!safe.chars().any(|c| c.is_control()), "{safe:?}");
+        assert!(safe.contains("␛]52;c;aGVsbG8="));
+    }
+
+    #[test]
+    fn plain_text_is_borrowed_unchanged() {
+        assert!(matches!(sanitize("Zoë Ångström – prod"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn bidi_overrides_and_c1_controls_are_replaced() {
+        assert_eq!(sanitize("a\u{202e}b\u{9b}c"), "a�b�c");
+        assert_eq!(sanitize("line\nbreak"), "line⏎break");
+    }
+}
