@@ -12,5 +12,6 @@ pub mod emulator;
 pub mod fsutil;
 pub mod logging;
 pub mod model;
+pub mod paths;
 pub mod services;
 pub mod tui;

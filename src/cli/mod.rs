@@ -1,8 +1,12 @@
 //! The command line: global options shared by every command, the subcommands, and dispatch.
 //! Every command prints a table on a terminal, or JSON lines / CSV with `--json` / `--csv`.
 
+pub mod access;
+pub mod apps;
+pub mod context;
 pub mod emulator;
 pub mod output;
+pub mod signin;
 
 use clap::{Args, Parser, Subcommand};
 
@@ -62,12 +66,53 @@ pub enum Command {
         #[command(subcommand)]
         command: emulator::EmulatorCommand,
     },
+    /// Sign in to Identity Center (shares the AWS CLI's token cache).
+    Login(signin::LoginArgs),
+    /// Sign out: revoke the session and remove the cached token.
+    Logout,
+    /// Who is signed in, to what, and for how long.
+    Status,
+    /// Accounts you can reach, with their roles.
+    Accounts,
+    /// Roles you can assume (in one account, or everywhere).
+    Roles(access::RolesArgs),
+    /// Credentials for a role (env, json, credential-process, ini).
+    Creds(access::CredsArgs),
+    /// Run a command (or your shell) with a role's credentials.
+    Exec(access::ExecArgs),
+    /// Open the AWS console as a role.
+    Console(access::ConsoleArgs),
+    /// Write AWS CLI profiles for your roles.
+    Profiles {
+        /// What to do.
+        #[command(subcommand)]
+        command: access::ProfilesCommand,
+    },
+    /// Applications in your access portal.
+    Apps,
+    /// Amazon Q Developer.
+    Q {
+        /// What to list.
+        #[command(subcommand)]
+        command: apps::QCommand,
+    },
 }
 
 /// Run a subcommand; returns the process exit code.
 pub async fn run(global: GlobalArgs, command: Command) -> anyhow::Result<i32> {
     match command {
         Command::Emulator { command } => emulator::run(&global, command).await,
+        Command::Login(args) => signin::login(&global, args).await,
+        Command::Logout => signin::logout(&global).await,
+        Command::Status => signin::status(&global).await,
+        Command::Accounts => access::accounts(&global).await,
+        Command::Roles(args) => access::roles(&global, args).await,
+        Command::Creds(args) => access::creds(&global, args).await,
+        Command::Exec(args) => access::exec(&global, args).await,
+        Command::Console(args) => access::open_console(&global, args).await,
+        Command::Profiles { command } => access::profiles(&global, command).await,
+        Command::Apps => apps::apps(&global).await,
+        Command::Q { command } => apps::q(&global, command).await,
     }
 }
 

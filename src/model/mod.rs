@@ -1,3 +1,7 @@
 //! Plain data and pure logic shared by the TUI, the CLI and the services.
 
+pub mod account;
+pub mod apps;
+pub mod credentials;
+pub mod secret;
 pub mod text;

@@ -2,7 +2,19 @@
 //! small typed clients where no SDK crate exists). The TUI and the CLI call the same
 //! functions; the emulator and real AWS are the same code path with a different endpoint.
 
+pub mod apps;
+pub mod callback;
+pub mod config_file;
+pub mod console;
 pub mod error;
+pub mod limiter;
+pub mod local_store;
+pub mod portal;
+pub mod qdev;
+pub mod signin;
+pub mod targets;
+pub mod token_cache;
+pub mod web;
 
 use std::time::Duration;
 

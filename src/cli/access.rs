@@ -1,0 +1,418 @@
+//! `centry accounts`, `roles`, `creds`, `exec`, `console`, `profiles populate`: the developer's
+//! way in without the full-screen console.
+
+use std::io::Write;
+
+use clap::{Args, Subcommand};
+use serde::Serialize;
+
+use super::GlobalArgs;
+use super::context::{DevContext, stderr_is_tty};
+use super::output::{Format, Row, print_rows};
+use crate::model::account::Listing;
+use crate::model::credentials::{CredentialFormat, RoleCredentials};
+use crate::services::config_file::{self, ConfigFile, ProfileSpec, SsoSession};
+use crate::services::portal::{self, ListingEvent};
+use crate::services::{console, local_store};
+
+/// One account in `centry accounts --json`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountRow {
+    account_id: String,
+    account_name: String,
+    email_address: String,
+    roles: Vec<String>,
+}
+
+impl Row for AccountRow {
+    fn headers() -> Vec<&'static str> {
+        vec!["ACCOUNT ID", "NAME", "EMAIL", "ROLES"]
+    }
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.account_id.clone(),
+            self.account_name.clone(),
+            self.email_address.clone(),
+            self.roles.join(" "),
+        ]
+    }
+}
+
+/// One role in `centry roles --json`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RoleRow {
+    account_id: String,
+    role_name: String,
+}
+
+impl Row for RoleRow {
+    fn headers() -> Vec<&'static str> {
+        vec!["ACCOUNT ID", "ROLE"]
+    }
+    fn cells(&self) -> Vec<String> {
+        vec![self.account_id.clone(), self.role_name.clone()]
+    }
+}
+
+/// List everything (with progress on a terminal) and refresh the disk cache.
+async fn listing(ctx: &DevContext) -> anyhow::Result<Listing> {
+    let token = ctx.token().await?;
+    let show = stderr_is_tty();
+    let report = move |ev: ListingEvent| {
+        if let (true, ListingEvent::Progress(p)) = (show, ev) {
+            eprint!(
+                "\r\x1b[2Klisting roles: {}/{}{} ({:.0} req/s)",
+                p.done,
+                p.total,
+                if p.total_final { "" } else { "+" },
+                p.rate
+            );
+        }
+    };
+    let result = portal::list_accounts_and_roles(
+        &ctx.svc,
+        ctx.limiter.clone(),
+        &token,
+        report,
+        Default::default(),
+    )
+    .await;
+    if show {
+        eprint!("\r\x1b[2K");
+    }
+    let listing = result?;
+    if let Err(e) = local_store::save_listing(&ctx.target.start_url, &listing) {
+        tracing::warn!("could not save the account cache: {e}");
+    }
+    Ok(listing)
+}
+
+fn format(global: &GlobalArgs) -> Format {
+    Format::from_flags(global.json, global.csv)
+}
+
+/// Run `centry accounts`.
+pub async fn accounts(global: &GlobalArgs) -> anyhow::Result<i32> {
+    let ctx = DevContext::resolve(global)?;
+    let listing = listing(&ctx).await?;
+    let mut rows: Vec<AccountRow> = listing
+        .accounts
+        .into_values()
+        .map(|a| AccountRow {
+            account_id: a.account_id,
+            account_name: a.account_name,
+            email_address: a.email_address,
+            roles: a.roles.unwrap_or_default(),
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        a.account_name
+            .cmp(&b.account_name)
+            .then(a.account_id.cmp(&b.account_id))
+    });
+    print_rows(&mut std::io::stdout().lock(), format(global), &rows)?;
+    Ok(0)
+}
+
+/// Options of `centry roles`.
+#[derive(Debug, Args)]
+pub struct RolesArgs {
+    /// Only this account.
+    pub account: Option<String>,
+}
+
+/// Run `centry roles`.
+pub async fn roles(global: &GlobalArgs, args: RolesArgs) -> anyhow::Result<i32> {
+    let ctx = DevContext::resolve(global)?;
+    let rows: Vec<RoleRow> = match &args.account {
+        Some(account) => {
+            let token = ctx.token().await?;
+            let sso = ctx.svc.sso(false);
+            let mut rows = Vec::new();
+            let mut next: Option<String> = None;
+            loop {
+                let page = ctx
+                    .limiter
+                    .call(|| {
+                        let next = next.clone();
+                        let sso = sso.clone();
+                        let token = token.clone();
+                        async move {
+                            sso.list_account_roles()
+                                .access_token(token.expose())
+                                .account_id(account)
+                                .set_next_token(next)
+                                .send()
+                                .await
+                                .map_err(|e| {
+                                    crate::services::ServiceError::from_sdk("ListAccountRoles", e)
+                                })
+                        }
+                    })
+                    .await?;
+                rows.extend(page.role_list().iter().map(|r| RoleRow {
+                    account_id: account.clone(),
+                    role_name: r.role_name().unwrap_or_default().to_string(),
+                }));
+                next = page
+                    .next_token()
+                    .filter(|t| !t.is_empty())
+                    .map(str::to_string);
+                if next.is_none() {
+                    break;
+                }
+            }
+            rows
+        }
+        None => listing(&ctx)
+            .await?
+            .accounts
+            .into_values()
+            .flat_map(|a| {
+                let id = a.account_id.clone();
+                a.roles
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(move |r| RoleRow {
+                        account_id: id.clone(),
+                        role_name: r,
+                    })
+            })
+            .collect(),
+    };
+    print_rows(&mut std::io::stdout().lock(), format(global), &rows)?;
+    Ok(0)
+}
+
+/// Which role.
+#[derive(Debug, Args, Clone)]
+pub struct RoleArgs {
+    /// Account id.
+    #[arg(long)]
+    pub account: String,
+    /// Role (permission set) name.
+    #[arg(long)]
+    pub role: String,
+}
+
+/// Options of `centry creds`.
+#[derive(Debug, Args)]
+pub struct CredsArgs {
+    /// Which role.
+    #[command(flatten)]
+    pub role: RoleArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "env")]
+    pub format: CredentialFormat,
+    /// Profile name used by `--format ini`.
+    #[arg(long, default_value = "centry")]
+    pub profile_name: String,
+}
+
+async fn role_credentials(ctx: &DevContext, role: &RoleArgs) -> anyhow::Result<RoleCredentials> {
+    let token = ctx.token().await?;
+    let creds =
+        portal::get_role_credentials(&ctx.svc, &ctx.limiter, &token, &role.account, &role.role)
+            .await
+            .map_err(|e| {
+                if e.kind == crate::services::ErrorKind::AccessDenied {
+                    anyhow::anyhow!(
+                        "you have no role {} in account {} — `centry roles {}` lists yours",
+                        role.role,
+                        role.account,
+                        role.account
+                    )
+                } else {
+                    anyhow::anyhow!("{e} — {}", e.hint())
+                }
+            })?;
+    if let Ok(mut prefs) = local_store::load_prefs() {
+        prefs.touch(&local_store::Prefs::key(&role.account, &role.role));
+        let _ = local_store::save_prefs(&prefs);
+    }
+    Ok(creds)
+}
+
+/// Run `centry creds` (the secrets are printed: that is what was asked for).
+pub async fn creds(global: &GlobalArgs, args: CredsArgs) -> anyhow::Result<i32> {
+    let ctx = DevContext::resolve(global)?;
+    let c = role_credentials(&ctx, &args.role).await?;
+    let format = if global.json {
+        CredentialFormat::Json
+    } else {
+        args.format
+    };
+    std::io::stdout().write_all(c.render(format, true, &args.profile_name).as_bytes())?;
+    Ok(0)
+}
+
+/// Options of `centry exec`.
+#[derive(Debug, Args)]
+pub struct ExecArgs {
+    /// Which role.
+    #[command(flatten)]
+    pub role: RoleArgs,
+    /// The command and its arguments (default: your shell).
+    #[arg(last = true)]
+    pub command: Vec<String>,
+}
+
+/// The environment for a child process running with role credentials.
+pub fn role_env(c: &RoleCredentials, region: &str) -> Vec<(String, String)> {
+    let mut env: Vec<(String, String)> = c
+        .env_pairs()
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+    env.push(("AWS_REGION".into(), region.to_string()));
+    env.push(("CENTRY_ACCOUNT_ID".into(), c.account_id.clone()));
+    env.push(("CENTRY_ROLE_NAME".into(), c.role_name.clone()));
+    env
+}
+
+/// Run `centry exec`: the child inherits the terminal; its exit code is ours.
+pub async fn exec(global: &GlobalArgs, args: ExecArgs) -> anyhow::Result<i32> {
+    let ctx = DevContext::resolve(global)?;
+    let c = role_credentials(&ctx, &args.role).await?;
+    let mut argv = args.command.clone();
+    if argv.is_empty() {
+        argv.push(std::env::var("SHELL").unwrap_or_else(|_| "/bin/sh".into()));
+    }
+    let region = global
+        .region
+        .clone()
+        .unwrap_or_else(|| ctx.target.region.clone());
+    let status = tokio::process::Command::new(&argv[0])
+        .args(&argv[1..])
+        .env_remove("AWS_PROFILE")
+        .envs(role_env(&c, &region))
+        .status()
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot run {}: {e}", argv[0]))?;
+    Ok(status.code().unwrap_or(1))
+}
+
+/// Options of `centry console`.
+#[derive(Debug, Args)]
+pub struct ConsoleArgs {
+    /// Which role.
+    #[command(flatten)]
+    pub role: RoleArgs,
+    /// Print the URL instead of opening it.
+    #[arg(long)]
+    pub print: bool,
+    /// Console session length in seconds (900..43200).
+    #[arg(long, default_value_t = 3600)]
+    pub duration: u32,
+}
+
+/// Run `centry console`.
+pub async fn open_console(global: &GlobalArgs, args: ConsoleArgs) -> anyhow::Result<i32> {
+    let ctx = DevContext::resolve(global)?;
+    let c = role_credentials(&ctx, &args.role).await?;
+    let region = global
+        .region
+        .clone()
+        .unwrap_or_else(|| ctx.target.region.clone());
+    let url = console::console_url(&ctx.svc, &c, &region, args.duration).await?;
+    if args.print || webbrowser::open(&url).is_err() {
+        println!("{url}");
+    } else {
+        eprintln!(
+            "Opened the AWS console for {} / {}.",
+            c.account_id, c.role_name
+        );
+    }
+    Ok(0)
+}
+
+/// `centry profiles …`.
+#[derive(Debug, Subcommand)]
+pub enum ProfilesCommand {
+    /// Write a profile for every account and role to ~/.aws/config.
+    Populate(PopulateArgs),
+}
+
+/// Options of `centry profiles populate`.
+#[derive(Debug, Args)]
+pub struct PopulateArgs {
+    /// Profile name template: {account_name}, {account_id}, {role_name}, {session}.
+    #[arg(long, default_value = "{account_name}.{role_name}")]
+    pub template: String,
+    /// Remove profiles centry wrote earlier that no longer match a role.
+    #[arg(long)]
+    pub prune: bool,
+    /// Default region written into each profile.
+    #[arg(long)]
+    pub profile_region: Option<String>,
+    /// Show what would change without writing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// Run `centry profiles populate`.
+pub async fn profiles(global: &GlobalArgs, cmd: ProfilesCommand) -> anyhow::Result<i32> {
+    let ProfilesCommand::Populate(args) = cmd;
+    let ctx = DevContext::resolve(global)?;
+    let Some(session) = ctx.target.session.clone() else {
+        anyhow::bail!(
+            "profiles need an [sso-session]: pass --sso-session NAME (with --start-url and --sso-region it is created)"
+        );
+    };
+    let listing = listing(&ctx).await?;
+    let specs: Vec<ProfileSpec> = listing
+        .accounts
+        .values()
+        .flat_map(|a| {
+            let session = session.clone();
+            let template = args.template.clone();
+            let region = args.profile_region.clone();
+            a.roles
+                .clone()
+                .unwrap_or_default()
+                .into_iter()
+                .map(move |r| ProfileSpec {
+                    name: config_file::profile_name(
+                        &template,
+                        &a.account_name,
+                        &a.account_id,
+                        &r,
+                        &session,
+                    ),
+                    session: session.clone(),
+                    account_id: a.account_id.clone(),
+                    role_name: r,
+                    region: region.clone(),
+                })
+        })
+        .collect();
+    let path = config_file::config_path()
+        .ok_or_else(|| anyhow::anyhow!("no home folder for ~/.aws/config"))?;
+    let mut config =
+        ConfigFile::load(&path).map_err(|e| anyhow::anyhow!("{e} (the file was not changed)"))?;
+    config.ensure_sso_session(&SsoSession {
+        name: session.clone(),
+        start_url: ctx.target.start_url.clone(),
+        region: ctx.target.region.clone(),
+        scopes: ctx.target.registration_scopes(),
+    });
+    let changes = config.apply_profiles(&specs, &session, args.prune);
+    if !args.dry_run {
+        crate::fsutil::write_private(&path, config.render().as_bytes())?;
+    }
+    let verb = if args.dry_run { "would" } else { "did" };
+    eprintln!(
+        "{}: {verb} add {}, update {}, remove {}; {} skipped (written by hand)",
+        path.display(),
+        changes.added.len(),
+        changes.updated.len(),
+        changes.removed.len(),
+        changes.skipped.len()
+    );
+    for n in &changes.skipped {
+        eprintln!("  skipped {n}: a profile of that name exists and centry did not write it");
+    }
+    Ok(0)
+}
