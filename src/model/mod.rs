@@ -3,5 +3,6 @@
 pub mod account;
 pub mod apps;
 pub mod credentials;
+pub mod fuzzy;
 pub mod secret;
 pub mod text;

@@ -1,0 +1,108 @@
+//! Fuzzy filtering with nucleo: one searchable string per row (every attribute joined, so a
+//! fragment of an account id taken from an ARN matches as well as a name), ranked by score,
+//! plus match positions inside a displayed cell for highlighting.
+
+use nucleo::Matcher;
+use nucleo::pattern::{Atom, CaseMatching, Normalization, Pattern};
+use nucleo::{Utf32Str, Utf32String};
+
+/// Prebuilt haystacks for a list.
+#[derive(Debug, Default, Clone)]
+pub struct FuzzyIndex {
+    haystacks: Vec<Utf32String>,
+}
+
+impl FuzzyIndex {
+    /// Build from one string per row.
+    pub fn new(rows: impl IntoIterator<Item = String>) -> FuzzyIndex {
+        FuzzyIndex { haystacks: rows.into_iter().map(Utf32String::from).collect() }
+    }
+
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.haystacks.len()
+    }
+
+    /// Whether there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.haystacks.is_empty()
+    }
+
+    /// Rows matching `query`, best first (ties keep row order). An empty query keeps every
+    /// row in order with score 0. Large lists are scored on all cores.
+    pub fn filter(&self, query: &str) -> Vec<(usize, u32)> {
+        let pattern = Pattern::parse(query, CaseMatching::Smart, Normalization::Smart);
+        if pattern.atoms.is_empty() {
+            return (0..self.haystacks.len()).map(|i| (i, 0)).collect();
+        }
+        let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(8);
+        let chunk = self.haystacks.len().div_ceil(threads).max(4096);
+        let mut hits: Vec<(usize, u32)> = std::thread::scope(|s| {
+            let handles: Vec<_> = self
+                .haystacks
+                .chunks(chunk)
+                .enumerate()
+                .map(|(c, rows)| {
+                    let pattern = &pattern;
+                    s.spawn(move || {
+                        let mut matcher = Matcher::new(nucleo::Config::DEFAULT);
+                        rows.iter()
+                            .enumerate()
+                            .filter_map(|(i, h)| pattern.score(h.slice(..), &mut matcher).map(|sc| (c * chunk + i, sc)))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
+        });
+        hits.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        hits
+    }
+}
+
+/// Character positions in `text` matched by any word of `query` (for highlighting one cell).
+pub fn match_positions(query: &str, text: &str) -> Vec<usize> {
+    let pattern = Pattern::parse(query, CaseMatching::Smart, Normalization::Smart);
+    if pattern.atoms.is_empty() || text.is_empty() {
+        return Vec::new();
+    }
+    let mut matcher = Matcher::new(nucleo::Config::DEFAULT);
+    let mut buf = Vec::new();
+    let hay = Utf32Str::new(text, &mut buf);
+    let mut out: Vec<u32> = Vec::new();
+    for atom in &pattern.atoms {
+        let mut idx = Vec::new();
+        if Atom::indices(atom, hay, &mut matcher, &mut idx).is_some() {
+            out.extend(idx);
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out.into_iter().map(|i| i as usize).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn matches_across_attributes_and_ranks() {
+        let idx = FuzzyIndex::new(vec![
+            "payments-prod 502938475610 aws+payments-prod@acme.example DeveloperAccess".to_string(),
+            "data-lake-prod 112233445566 aws+data@acme.example ReadOnlyAccess".to_string(),
+            "sandbox 998877665544 aws+sandbox@acme.example AdministratorAccess".to_string(),
+        ]);
+        let hits = idx.filter("pay dev");
+        assert_eq!(hits.iter().map(|h| h.0).collect::<Vec<_>>(), vec![0]);
+        let hits = idx.filter("938475");
+        assert_eq!(hits[0].0, 0, "an account id fragment matches");
+        assert_eq!(idx.filter("").len(), 3);
+        assert!(idx.filter("zzzz").is_empty());
+    }
+
+    #[test]
+    fn positions_for_highlighting() {
+        assert_eq!(match_positions("prd", "payments-prod"), vec![9, 10, 12]);
+        assert!(match_positions("xyz", "payments").is_empty());
+    }
+}
