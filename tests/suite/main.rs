@@ -1,1 +1,1 @@
-
+mod org_seed;
