@@ -9,6 +9,7 @@ pub mod activity;
 pub mod caller;
 pub mod faults;
 pub mod federation;
+pub mod generate;
 pub mod oidc;
 pub mod org;
 pub mod pages;

@@ -2,3 +2,4 @@
 
 mod common;
 mod emulator_signin;
+mod org_seed;
