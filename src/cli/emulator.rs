@@ -68,9 +68,9 @@ impl ServeArgs {
     pub fn config(&self) -> anyhow::Result<EmulatorConfig> {
         let org = match (&self.org, &self.generate) {
             (Some(path), _) => Org::from_file(path)?,
-            (None, Some(_spec)) => {
-                anyhow::bail!("--generate lands with the organisation generator")
-            }
+            (None, Some(spec)) => crate::emulator::generate::generate(
+                &spec.parse().map_err(|e| anyhow::anyhow!("--generate: {e}"))?,
+            ),
             (None, None) => Org::demo(),
         };
         if let Some(user) = &self.auto_approve {

@@ -15,7 +15,9 @@ pub struct FuzzyIndex {
 impl FuzzyIndex {
     /// Build from one string per row.
     pub fn new(rows: impl IntoIterator<Item = String>) -> FuzzyIndex {
-        FuzzyIndex { haystacks: rows.into_iter().map(Utf32String::from).collect() }
+        FuzzyIndex {
+            haystacks: rows.into_iter().map(Utf32String::from).collect(),
+        }
     }
 
     /// Number of rows.
@@ -35,7 +37,10 @@ impl FuzzyIndex {
         if pattern.atoms.is_empty() {
             return (0..self.haystacks.len()).map(|i| (i, 0)).collect();
         }
-        let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(8);
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+            .min(8);
         let chunk = self.haystacks.len().div_ceil(threads).max(4096);
         let mut hits: Vec<(usize, u32)> = std::thread::scope(|s| {
             let handles: Vec<_> = self
@@ -48,12 +53,19 @@ impl FuzzyIndex {
                         let mut matcher = Matcher::new(nucleo::Config::DEFAULT);
                         rows.iter()
                             .enumerate()
-                            .filter_map(|(i, h)| pattern.score(h.slice(..), &mut matcher).map(|sc| (c * chunk + i, sc)))
+                            .filter_map(|(i, h)| {
+                                pattern
+                                    .score(h.slice(..), &mut matcher)
+                                    .map(|sc| (c * chunk + i, sc))
+                            })
                             .collect::<Vec<_>>()
                     })
                 })
                 .collect();
-            handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_default())
+                .collect()
         });
         hits.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         hits
