@@ -19,7 +19,20 @@ fn main() {
     let code = runtime.block_on(async move {
         let result = match cli.command {
             Some(command) => centry::cli::run(cli.global, command).await,
-            None => centry::cli::console(cli.global, cli.demo).await,
+            None => {
+                let flow = if cli.device_code {
+                    Some(centry::services::signin::Flow::DeviceCode)
+                } else if cli.pkce {
+                    Some(centry::services::signin::Flow::AuthCode)
+                } else {
+                    None
+                };
+                let opts = centry::tui::ConsoleOptions {
+                    flow,
+                    no_browser: cli.no_browser,
+                };
+                centry::cli::console(cli.global, cli.demo, opts).await
+            }
         };
         match result {
             Ok(code) => code,

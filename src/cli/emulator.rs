@@ -69,7 +69,9 @@ impl ServeArgs {
         let org = match (&self.org, &self.generate) {
             (Some(path), _) => Org::from_file(path)?,
             (None, Some(spec)) => crate::emulator::generate::generate(
-                &spec.parse().map_err(|e| anyhow::anyhow!("--generate: {e}"))?,
+                &spec
+                    .parse()
+                    .map_err(|e| anyhow::anyhow!("--generate: {e}"))?,
             ),
             (None, None) => Org::demo(),
         };

@@ -20,6 +20,15 @@ pub struct Cli {
     /// Run against the embedded emulator with a demo organisation (signs in by itself).
     #[arg(long)]
     pub demo: bool,
+    /// Sign in with a device code.
+    #[arg(long, conflicts_with = "pkce")]
+    pub device_code: bool,
+    /// Sign in through the browser (authorization code + PKCE).
+    #[arg(long)]
+    pub pkce: bool,
+    /// Never open a browser; show the URL instead.
+    #[arg(long)]
+    pub no_browser: bool,
     /// What to do (the full-screen console when absent).
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -117,6 +126,10 @@ pub async fn run(global: GlobalArgs, command: Command) -> anyhow::Result<i32> {
 }
 
 /// The full-screen console (with `--demo`, on the embedded emulator).
-pub async fn console(global: GlobalArgs, demo: bool) -> anyhow::Result<i32> {
-    crate::tui::run(global, demo).await
+pub async fn console(
+    global: GlobalArgs,
+    demo: bool,
+    opts: crate::tui::ConsoleOptions,
+) -> anyhow::Result<i32> {
+    crate::tui::run(global, demo, opts).await
 }

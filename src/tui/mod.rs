@@ -1,8 +1,206 @@
-//! The full-screen console.
+//! The full-screen console: terminal setup, the event loop (drain the queue, update, render
+//! once if anything changed), and the bridge to background work.
+
+pub mod action;
+pub mod app;
+pub mod command;
+pub mod dev;
+pub mod effect;
+pub mod event;
+pub mod format;
+pub mod keymap;
+pub mod logs;
+pub mod overlay;
+pub mod shared;
+pub mod terminal;
+pub mod theme;
+pub mod view;
+pub mod widgets;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::mpsc;
 
 use crate::cli::GlobalArgs;
+use crate::cli::context::target_args;
+use crate::emulator::{Emulator, EmulatorConfig};
+use crate::services::limiter::Limiter;
+use crate::services::signin::{Flow, SignInTarget};
+use crate::services::{Endpoint, Services, local_store, targets};
+use app::App;
+use effect::{Effect, RunContext, Runner};
+use event::Event;
+use keymap::Keymap;
+use shared::Session;
+use terminal::TerminalGuard;
+
+/// How the console was asked to sign in.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ConsoleOptions {
+    /// Force a flow.
+    pub flow: Option<Flow>,
+    /// Do not open a browser.
+    pub no_browser: bool,
+}
+
+/// The demo user the emulator approves.
+pub const DEMO_USER: &str = "jordan.lee";
+
+fn load_keymap() -> Result<Keymap, String> {
+    let user = crate::paths::config_dir()
+        .map(|d| d.join("keymap.toml"))
+        .and_then(|p| std::fs::read_to_string(p).ok());
+    Keymap::load(user.as_deref())
+}
 
 /// Run the console.
-pub async fn run(_global: GlobalArgs, _demo: bool) -> anyhow::Result<i32> {
-    anyhow::bail!("the full-screen console is not built yet")
+pub async fn run(global: GlobalArgs, demo: bool, opts: ConsoleOptions) -> anyhow::Result<i32> {
+    let mut global = global;
+    let mut emulator: Option<Emulator> = None;
+    let mut demo_dir: Option<std::path::PathBuf> = None;
+    if demo {
+        let dir = std::env::temp_dir().join(format!("centry-demo-{}", std::process::id()));
+        crate::paths::sandbox(dir.clone());
+        demo_dir = Some(dir);
+        let mut cfg = EmulatorConfig::demo();
+        cfg.settings.auto_approve = Some(DEMO_USER.into());
+        cfg.settings.auto_approve_delay_ms = 1200;
+        let emu = Emulator::start(cfg).await?;
+        global.endpoint_url = Some(emu.endpoint_url());
+        global.start_url = Some(emu.start_url());
+        global.sso_region = Some(emu.region());
+        global.sso_session = Some("centry-demo".into());
+        emulator = Some(emu);
+    }
+    let result = run_console(&global, demo, opts).await;
+    if let Some(emu) = emulator {
+        emu.stop().await;
+    }
+    if let Some(dir) = demo_dir {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+    result
+}
+
+async fn run_console(global: &GlobalArgs, demo: bool, opts: ConsoleOptions) -> anyhow::Result<i32> {
+    let keymap =
+        load_keymap().map_err(|e| anyhow::anyhow!("{e} (fix or remove your keymap.toml)"))?;
+    let (targets, target_error) = match targets::resolve(&target_args(global)) {
+        Ok(t) => (t, None),
+        Err(e) => (Vec::new(), Some(e.to_string())),
+    };
+    if let Some(e) = target_error {
+        anyhow::bail!("{e}");
+    }
+    let target: Option<SignInTarget> = if targets.len() == 1 {
+        targets.first().cloned()
+    } else {
+        None
+    };
+    let region = target
+        .as_ref()
+        .map(|t| t.region.clone())
+        .unwrap_or_else(|| "us-east-1".into());
+    let svc = Services::new(Endpoint {
+        url: global.endpoint_url.clone(),
+        sso_region: region,
+        region: global.region.clone(),
+    });
+    let (prefs, prefs_error) = match local_store::load_prefs() {
+        Ok(p) => (p, None),
+        Err(e) => (Default::default(), Some(e.to_string())),
+    };
+    let session = Session {
+        targets,
+        target,
+        emulator: global.endpoint_url.is_some(),
+        demo,
+        read_only: global.read_only,
+        ..Default::default()
+    };
+    let open_browser = !opts.no_browser && !demo;
+    let mut app = App::new(
+        session,
+        prefs,
+        keymap,
+        theme::Theme::from_env(),
+        if demo && opts.flow.is_none() {
+            Some(Flow::DeviceCode)
+        } else {
+            opts.flow
+        },
+        open_browser,
+    );
+    if let Some(e) = prefs_error {
+        app.sh
+            .flash(widgets::Flash::warn(format!("preferences: {e}")));
+    }
+
+    let (tx, mut rx) = mpsc::unbounded_channel::<Event>();
+    let mut runner = Runner::new(RunContext {
+        svc,
+        limiter: Arc::new(Limiter::identity_center()),
+        tx: tx.clone(),
+    });
+    let mut guard = TerminalGuard::new()?;
+    let input = event::spawn_input(tx.clone());
+    let ticks = event::spawn_ticks(tx.clone(), Duration::from_millis(250));
+    let signals = event::spawn_signals(tx.clone());
+    for e in app.start() {
+        execute(&mut guard, &mut runner, e);
+    }
+    guard.term.draw(|f| app.render(f))?;
+    while let Some(first) = rx.recv().await {
+        let mut batch = vec![first];
+        while let Ok(more) = rx.try_recv() {
+            batch.push(more);
+        }
+        for ev in batch {
+            for action in app.translate(ev) {
+                for e in app.update(action) {
+                    execute(&mut guard, &mut runner, e);
+                }
+            }
+        }
+        if app.should_quit() {
+            break;
+        }
+        if app.take_dirty() {
+            guard.term.draw(|f| app.render(f))?;
+        }
+    }
+    input.abort();
+    ticks.abort();
+    signals.abort();
+    drop(guard);
+    Ok(0)
+}
+
+fn execute(guard: &mut TerminalGuard, runner: &mut Runner, effect: Effect) {
+    match effect {
+        Effect::Copy(text) => {
+            let _ = terminal::copy_to_clipboard(&text);
+        }
+        Effect::OpenUrl(url) => {
+            tokio::task::spawn_blocking(move || {
+                let _ = webbrowser::open(&url);
+            });
+        }
+        Effect::RunInTerminal { argv, env, banner } => {
+            let _ = guard.suspend(|| {
+                println!("{banner}");
+                let status = std::process::Command::new(&argv[0])
+                    .args(&argv[1..])
+                    .env_remove("AWS_PROFILE")
+                    .envs(env)
+                    .status();
+                if let Err(e) = status {
+                    eprintln!("centry: cannot run {}: {e}", argv[0]);
+                    std::thread::sleep(Duration::from_secs(2));
+                }
+            });
+        }
+        other => runner.run(other),
+    }
 }

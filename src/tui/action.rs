@@ -1,0 +1,26 @@
+//! Everything that changes the app: user intents (from keys through the keymap) and results
+//! of background work, grouped by area so each area owns its own message type.
+
+use crossterm::event::{KeyEvent, MouseEvent};
+
+use super::command::Command;
+use super::dev::DevMsg;
+
+/// A change to apply in `App::update`.
+#[derive(Debug)]
+pub enum Action {
+    /// A user intent.
+    Command(Command),
+    /// A key typed into a text input (filter).
+    TextKey(KeyEvent),
+    /// Pasted text.
+    Paste(String),
+    /// Mouse input.
+    Mouse(MouseEvent),
+    /// Time passed.
+    Tick,
+    /// Developer-console results.
+    Dev(DevMsg),
+    /// A log line for the logs screen.
+    Log(String),
+}

@@ -1,0 +1,142 @@
+//! What a person can ask for with a key: the names used in `assets/keymap.toml`, with a
+//! description for the generated help and hints, and whether the command changes anything
+//! (such commands confirm first and vanish under `--read-only`).
+
+use serde::Deserialize;
+
+/// A user intent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Command {
+    /// Leave centry.
+    Quit,
+    /// Go back / close / cancel.
+    Back,
+    /// Show the keys.
+    Help,
+    /// Jump to a screen by name.
+    Palette,
+    /// Start typing a filter.
+    Filter,
+    /// Move up.
+    Up,
+    /// Move down.
+    Down,
+    /// Page up.
+    PageUp,
+    /// Page down.
+    PageDown,
+    /// First row.
+    Top,
+    /// Last row.
+    Bottom,
+    /// Open / drill in.
+    Open,
+    /// Reload from AWS.
+    Refresh,
+    /// Copy what is selected.
+    Copy,
+    /// Next screen.
+    NextScreen,
+    /// Previous screen.
+    PrevScreen,
+    /// Accounts and roles.
+    ScreenAccounts,
+    /// Applications.
+    ScreenApps,
+    /// Amazon Q Developer profiles.
+    ScreenQ,
+    /// Logs.
+    ScreenLogs,
+    /// Sign in again.
+    SignIn,
+    /// Sign out.
+    SignOut,
+    /// Use the device-code flow instead.
+    UseDeviceCode,
+    /// Use the browser flow instead.
+    UseBrowser,
+    /// Mark or unmark a favourite.
+    ToggleFavourite,
+    /// Select or unselect a row (multi-select).
+    ToggleSelect,
+    /// Change the sort order.
+    CycleSort,
+    /// Show or hide secrets.
+    Reveal,
+    /// Copy `export` lines.
+    CopyEnv,
+    /// Copy `credential_process` JSON.
+    CopyCredentialProcess,
+    /// Copy an ini profile.
+    CopyIni,
+    /// Open a shell with these credentials.
+    ExecShell,
+    /// Open the AWS console.
+    OpenConsole,
+    /// Print the console URL.
+    CopyConsoleUrl,
+    /// Write this role as an AWS CLI profile.
+    WriteProfile,
+    /// Write every role as AWS CLI profiles.
+    WriteAllProfiles,
+    /// Use these credentials for the admin and events screens.
+    UseForAdmin,
+    /// Yes.
+    Confirm,
+}
+
+impl Command {
+    /// One line for help and hints.
+    pub fn describe(self) -> &'static str {
+        use Command::*;
+        match self {
+            Quit => "quit",
+            Back => "back",
+            Help => "keys",
+            Palette => "go to screen",
+            Filter => "filter",
+            Up => "up",
+            Down => "down",
+            PageUp => "page up",
+            PageDown => "page down",
+            Top => "first",
+            Bottom => "last",
+            Open => "open",
+            Refresh => "refresh",
+            Copy => "copy",
+            NextScreen => "next screen",
+            PrevScreen => "previous screen",
+            ScreenAccounts => "accounts",
+            ScreenApps => "applications",
+            ScreenQ => "Q Developer",
+            ScreenLogs => "logs",
+            SignIn => "sign in again",
+            SignOut => "sign out",
+            UseDeviceCode => "use a device code",
+            UseBrowser => "use the browser",
+            ToggleFavourite => "favourite",
+            ToggleSelect => "select",
+            CycleSort => "sort",
+            Reveal => "reveal secrets",
+            CopyEnv => "copy export lines",
+            CopyCredentialProcess => "copy credential_process JSON",
+            CopyIni => "copy ini profile",
+            ExecShell => "shell with these credentials",
+            OpenConsole => "open AWS console",
+            CopyConsoleUrl => "copy console URL",
+            WriteProfile => "write AWS CLI profile",
+            WriteAllProfiles => "write profiles for all roles",
+            UseForAdmin => "use for admin & events",
+            Confirm => "confirm",
+        }
+    }
+
+    /// Whether it changes something outside centry (confirms first; hidden when read-only).
+    pub fn is_dangerous(self) -> bool {
+        matches!(
+            self,
+            Command::WriteProfile | Command::WriteAllProfiles | Command::SignOut
+        )
+    }
+}

@@ -1,0 +1,698 @@
+//! The home screen: every account and role, streamed in as the listing arrives, shown at once
+//! from the disk cache with its age, with new and removed accounts marked; fuzzy filter over
+//! name, id, email and role; favourites and recent roles first; sort keys; multi-select.
+
+use std::collections::{BTreeSet, HashSet};
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use time::OffsetDateTime;
+
+use super::DevEffect;
+use crate::model::account::{Listing, ListingDiff};
+use crate::model::fuzzy::{FuzzyIndex, match_positions};
+use crate::services::ServiceError;
+use crate::services::local_store::Prefs;
+use crate::services::portal::{ListingEvent, Progress};
+use crate::tui::command::Command;
+use crate::tui::effect::Effect;
+use crate::tui::keymap::KeyContext;
+use crate::tui::shared::{Nav, ScreenId, Shared};
+use crate::tui::widgets::list::highlighted;
+use crate::tui::widgets::{Flash, ListState};
+
+/// Sort orders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortKey {
+    /// Account name, then role.
+    Name,
+    /// Account id.
+    Id,
+    /// Role name, then account.
+    Role,
+}
+
+impl SortKey {
+    fn next(self) -> SortKey {
+        match self {
+            SortKey::Name => SortKey::Id,
+            SortKey::Id => SortKey::Role,
+            SortKey::Role => SortKey::Name,
+        }
+    }
+    fn label(self) -> &'static str {
+        match self {
+            SortKey::Name => "name",
+            SortKey::Id => "id",
+            SortKey::Role => "role",
+        }
+    }
+}
+
+/// How a row relates to the previous listing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    /// Unchanged.
+    Same,
+    /// New since the cached listing.
+    New,
+    /// Gone since the cached listing.
+    Removed,
+}
+
+/// One displayed row: an account and one of its roles (or a role still loading).
+#[derive(Debug, Clone)]
+pub struct Row {
+    /// Account id.
+    pub account_id: String,
+    /// Account name.
+    pub account_name: String,
+    /// Email.
+    pub email: String,
+    /// Role, or `None` while loading.
+    pub role: Option<String>,
+    /// Change marker.
+    pub change: Change,
+}
+
+impl Row {
+    /// `account/role` key for preferences.
+    pub fn key(&self) -> Option<String> {
+        self.role.as_ref().map(|r| Prefs::key(&self.account_id, r))
+    }
+}
+
+/// The accounts screen.
+pub struct AccountsView {
+    /// What is shown.
+    pub listing: Option<Listing>,
+    /// The listing it replaced (for new/removed marks).
+    pub previous: Option<Listing>,
+    /// Whether `listing` came from the disk cache and has not been revalidated yet.
+    pub from_cache: bool,
+    /// Progress of a listing in flight.
+    pub loading: Option<Progress>,
+    /// The last listing failure.
+    pub error: Option<ServiceError>,
+    /// What changed.
+    pub diff: ListingDiff,
+    /// Rows in display order (before filtering).
+    pub rows: Vec<Row>,
+    index: FuzzyIndex,
+    /// Visible rows: indexes into `rows`.
+    pub visible: Vec<usize>,
+    /// The filter.
+    pub filter: crate::tui::widgets::FilterInput,
+    /// Cursor.
+    pub list: ListState,
+    /// Sort order.
+    pub sort: SortKey,
+    /// Selected role keys (multi-select).
+    pub selected: BTreeSet<String>,
+    spinner: usize,
+}
+
+impl Default for AccountsView {
+    fn default() -> Self {
+        AccountsView {
+            listing: None,
+            previous: None,
+            from_cache: false,
+            loading: None,
+            error: None,
+            diff: ListingDiff::default(),
+            rows: Vec::new(),
+            index: FuzzyIndex::default(),
+            visible: Vec::new(),
+            filter: Default::default(),
+            list: ListState::default(),
+            sort: SortKey::Name,
+            selected: BTreeSet::new(),
+            spinner: 0,
+        }
+    }
+}
+
+impl AccountsView {
+    /// Key contexts.
+    pub fn contexts(&self) -> Vec<KeyContext> {
+        if self.filter.editing {
+            vec![KeyContext::Filter]
+        } else {
+            vec![KeyContext::Accounts, KeyContext::List, KeyContext::Global]
+        }
+    }
+
+    /// Footer hints.
+    pub fn hints(&self) -> Vec<Command> {
+        vec![
+            Command::Open,
+            Command::Filter,
+            Command::ToggleFavourite,
+            Command::ToggleSelect,
+            Command::CycleSort,
+            Command::Refresh,
+            Command::WriteAllProfiles,
+            Command::Help,
+            Command::Quit,
+        ]
+    }
+
+    /// Show a cached listing at once.
+    pub fn show_cached(&mut self, listing: Listing, prefs: &Prefs) {
+        self.listing = Some(listing);
+        self.from_cache = true;
+        self.rebuild(prefs);
+    }
+
+    /// A listing starts: keep what is shown (marked stale) until the new one is in.
+    pub fn begin_listing(&mut self) {
+        self.loading = Some(Progress {
+            done: 0,
+            total: 0,
+            total_final: false,
+            rate: 0.0,
+            elapsed: 0.0,
+        });
+        self.error = None;
+    }
+
+    /// Apply streamed listing events. The first page replaces a cached listing's rows only
+    /// when there was no cache; otherwise the cache stays on screen and the new listing is
+    /// built alongside, then swapped in.
+    pub fn on_listing(&mut self, ev: ListingEvent, prefs: &Prefs) {
+        match ev {
+            ListingEvent::Progress(p) => self.loading = Some(p),
+            ListingEvent::Accounts(entries) => {
+                if self.from_cache {
+                    return;
+                }
+                let l = self
+                    .listing
+                    .get_or_insert_with(|| Listing::empty(OffsetDateTime::now_utc()));
+                for e in entries {
+                    l.accounts.entry(e.account_id.clone()).or_insert(e);
+                }
+                self.rebuild(prefs);
+            }
+            ListingEvent::Roles { account_id, roles } => {
+                if self.from_cache {
+                    return;
+                }
+                if let Some(a) = self
+                    .listing
+                    .as_mut()
+                    .and_then(|l| l.accounts.get_mut(&account_id))
+                {
+                    a.roles = Some(roles);
+                }
+                self.rebuild(prefs);
+            }
+        }
+    }
+
+    /// The listing finished.
+    pub fn listing_done(
+        &mut self,
+        result: Result<Listing, ServiceError>,
+        prefs: &Prefs,
+    ) -> Option<Listing> {
+        self.loading = None;
+        match result {
+            Ok(new) => {
+                if let Some(old) = self.listing.take().filter(|_| self.from_cache) {
+                    self.diff = old.diff(&new);
+                    self.previous = Some(old);
+                } else if let Some(prev) = &self.previous {
+                    self.diff = prev.diff(&new);
+                }
+                self.listing = Some(new.clone());
+                self.from_cache = false;
+                self.error = None;
+                self.rebuild(prefs);
+                Some(new)
+            }
+            Err(e) => {
+                self.error = Some(e);
+                None
+            }
+        }
+    }
+
+    /// Rebuild rows, the fuzzy index and the visible order.
+    pub fn rebuild(&mut self, prefs: &Prefs) {
+        let keep = self
+            .current()
+            .and_then(|r| r.key().or(Some(r.account_id.clone())));
+        let mut rows = Vec::new();
+        if let Some(l) = &self.listing {
+            for a in l.accounts.values() {
+                let change = if self.diff.added.contains(&a.account_id) {
+                    Change::New
+                } else {
+                    Change::Same
+                };
+                match &a.roles {
+                    None => rows.push(Row {
+                        account_id: a.account_id.clone(),
+                        account_name: a.account_name.clone(),
+                        email: a.email_address.clone(),
+                        role: None,
+                        change,
+                    }),
+                    Some(roles) => {
+                        for r in roles {
+                            let change = if change == Change::Same
+                                && self
+                                    .diff
+                                    .roles_added
+                                    .contains(&(a.account_id.clone(), r.clone()))
+                            {
+                                Change::New
+                            } else {
+                                change
+                            };
+                            rows.push(Row {
+                                account_id: a.account_id.clone(),
+                                account_name: a.account_name.clone(),
+                                email: a.email_address.clone(),
+                                role: Some(r.clone()),
+                                change,
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(prev) = &self.previous {
+            for id in &self.diff.removed {
+                if let Some(a) = prev.accounts.get(id) {
+                    for r in a.roles.clone().unwrap_or_default() {
+                        rows.push(Row {
+                            account_id: id.clone(),
+                            account_name: a.account_name.clone(),
+                            email: a.email_address.clone(),
+                            role: Some(r),
+                            change: Change::Removed,
+                        });
+                    }
+                }
+            }
+        }
+        let rank = |r: &Row| -> (u8, usize) {
+            let key = r.key().unwrap_or_default();
+            if prefs.favourites.contains(&key) {
+                (0, prefs.recency(&key).unwrap_or(usize::MAX))
+            } else if let Some(n) = prefs.recency(&key) {
+                (1, n)
+            } else {
+                (2, 0)
+            }
+        };
+        let sort = self.sort;
+        rows.sort_by(|a, b| {
+            rank(a).cmp(&rank(b)).then_with(|| match sort {
+                SortKey::Name => a
+                    .account_name
+                    .to_lowercase()
+                    .cmp(&b.account_name.to_lowercase())
+                    .then(a.role.cmp(&b.role)),
+                SortKey::Id => a.account_id.cmp(&b.account_id).then(a.role.cmp(&b.role)),
+                SortKey::Role => a.role.cmp(&b.role).then(
+                    a.account_name
+                        .to_lowercase()
+                        .cmp(&b.account_name.to_lowercase()),
+                ),
+            })
+        });
+        self.index = FuzzyIndex::new(rows.iter().map(|r| {
+            format!(
+                "{} {} {} {}",
+                r.account_name,
+                r.account_id,
+                r.email,
+                r.role.as_deref().unwrap_or_default()
+            )
+        }));
+        self.rows = rows;
+        self.refilter();
+        if let Some(k) = keep
+            && let Some(pos) = self.visible.iter().position(|&i| {
+                self.rows[i]
+                    .key()
+                    .unwrap_or_else(|| self.rows[i].account_id.clone())
+                    == k
+            })
+        {
+            self.list.selected = pos;
+        }
+    }
+
+    /// Apply the filter: ranked by match score (ties keep the preferred order).
+    pub fn refilter(&mut self) {
+        self.visible = self
+            .index
+            .filter(&self.filter.text)
+            .into_iter()
+            .map(|(i, _)| i)
+            .collect();
+        self.list.clamp(self.visible.len());
+    }
+
+    /// The row under the cursor.
+    pub fn current(&self) -> Option<&Row> {
+        self.visible.get(self.list.selected).map(|&i| &self.rows[i])
+    }
+
+    /// Handle a command; `None` = not ours.
+    pub fn on_command(&mut self, cmd: Command, sh: &mut Shared) -> Option<Vec<Effect>> {
+        let len = self.visible.len();
+        match cmd {
+            Command::Down => self.list.move_by(1, len),
+            Command::Up => self.list.move_by(-1, len),
+            Command::PageDown => self.list.move_by(20, len),
+            Command::PageUp => self.list.move_by(-20, len),
+            Command::Top => self.list.top(),
+            Command::Bottom => self.list.bottom(len),
+            Command::Filter => self.filter.focus(),
+            Command::Back if self.filter.editing => self.filter.blur(),
+            Command::Back if self.filter.is_active() => {
+                self.filter.clear();
+                self.refilter();
+            }
+            Command::Open if self.filter.editing => self.filter.blur(),
+            Command::Open => {
+                let row = self.current()?.clone();
+                let Some(role) = row.role.clone() else {
+                    sh.flash(Flash::info("this account's roles are still loading"));
+                    return Some(vec![]);
+                };
+                if row.change == Change::Removed {
+                    sh.flash(Flash::warn("this role is gone since the last listing"));
+                    return Some(vec![]);
+                }
+                let token = sh.token()?;
+                sh.prefs.touch(&Prefs::key(&row.account_id, &role));
+                sh.nav = Some(Nav::Push(ScreenId::Role));
+                return Some(vec![
+                    Effect::Dev(DevEffect::GetCredentials {
+                        token,
+                        account: row.account_id,
+                        role,
+                        purpose: super::CredPurpose::Show,
+                    }),
+                    Effect::Dev(DevEffect::SavePrefs(sh.prefs.clone())),
+                ]);
+            }
+            Command::ToggleFavourite => {
+                let key = self.current()?.key()?;
+                let on = sh.prefs.toggle_favourite(&key);
+                sh.flash(Flash::info(if on {
+                    "added to favourites"
+                } else {
+                    "removed from favourites"
+                }));
+                self.rebuild(&sh.prefs);
+                return Some(vec![Effect::Dev(DevEffect::SavePrefs(sh.prefs.clone()))]);
+            }
+            Command::ToggleSelect => {
+                let key = self.current()?.key()?;
+                if !self.selected.remove(&key) {
+                    self.selected.insert(key);
+                }
+                self.list.move_by(1, len);
+            }
+            Command::CycleSort => {
+                self.sort = self.sort.next();
+                sh.flash(Flash::info(format!(
+                    "sorted by {} (favourites and recent roles stay first)",
+                    self.sort.label()
+                )));
+                self.rebuild(&sh.prefs);
+            }
+            Command::Copy => {
+                let text = if self.selected.is_empty() {
+                    let r = self.current()?;
+                    format!("{} {}", r.account_id, r.role.clone().unwrap_or_default())
+                } else {
+                    self.selected
+                        .iter()
+                        .map(|k| k.replace('/', " "))
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                };
+                sh.flash(Flash::info("copied account id and role"));
+                return Some(vec![Effect::Copy(text)]);
+            }
+            Command::Refresh => {
+                let token = sh.token()?;
+                self.begin_listing();
+                return Some(vec![Effect::Dev(DevEffect::ListAccounts(token))]);
+            }
+            _ => return None,
+        }
+        Some(vec![])
+    }
+
+    /// The roles to write as profiles: the selection, or every role.
+    pub fn roles_for_profiles(&self) -> Vec<(String, String, String)> {
+        let Some(l) = &self.listing else {
+            return vec![];
+        };
+        let wanted: HashSet<&String> = self.selected.iter().collect();
+        l.accounts
+            .values()
+            .flat_map(|a| {
+                a.roles
+                    .clone()
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(move |r| (a.account_id.clone(), a.account_name.clone(), r))
+            })
+            .filter(|(id, _, r)| wanted.is_empty() || wanted.contains(&Prefs::key(id, r)))
+            .collect()
+    }
+
+    /// Whether anything time-dependent is on screen.
+    pub fn tick(&mut self) -> bool {
+        self.spinner = self.spinner.wrapping_add(1);
+        true
+    }
+
+    fn status_line(&self, sh: &Shared, now: OffsetDateTime) -> Line<'static> {
+        let th = &sh.theme;
+        let mut spans = Vec::new();
+        let (accounts, roles) = self
+            .listing
+            .as_ref()
+            .map(|l| (l.accounts.len(), l.role_count()))
+            .unwrap_or((0, 0));
+        spans.push(Span::styled(
+            format!("{accounts} accounts · {roles} roles"),
+            th.text(),
+        ));
+        if let Some(l) = &self.listing {
+            let age = crate::tui::format::age(l.as_of, now);
+            let tag = if self.from_cache { " (cached)" } else { "" };
+            spans.push(Span::styled(
+                format!(" · as of {age}{tag}"),
+                if self.from_cache { th.warn() } else { th.dim() },
+            ));
+        }
+        if !self.diff.is_empty() {
+            spans.push(Span::styled(
+                format!(
+                    " · {} new, {} removed since last time",
+                    self.diff.added.len() + self.diff.roles_added.len(),
+                    self.diff.removed.len() + self.diff.roles_removed.len()
+                ),
+                th.warn(),
+            ));
+        }
+        if let Some(p) = &self.loading {
+            const SPIN: [&str; 4] = ["◐", "◓", "◑", "◒"];
+            let eta = p
+                .eta()
+                .map(|s| format!(", ETA {}s", s.ceil() as u64))
+                .unwrap_or_default();
+            spans.push(Span::styled(
+                format!(
+                    " · {} listing {}/{}{} ({:.0} req/s{eta})",
+                    SPIN[self.spinner % 4],
+                    p.done,
+                    p.total,
+                    if p.total_final { "" } else { "+" },
+                    p.rate
+                ),
+                th.ok(),
+            ));
+        }
+        if !self.selected.is_empty() {
+            spans.push(Span::styled(
+                format!(" · {} selected", self.selected.len()),
+                th.warn(),
+            ));
+        }
+        if self.filter.is_active() {
+            spans.push(Span::styled(
+                format!(" · {} match", self.visible.len()),
+                th.dim(),
+            ));
+        }
+        Line::from(spans)
+    }
+
+    /// Draw.
+    pub fn render(&mut self, f: &mut Frame, area: Rect, sh: &Shared) {
+        let th = &sh.theme;
+        let now = OffsetDateTime::now_utc();
+        let [status, head, body] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Min(1),
+        ])
+        .areas(area);
+        f.render_widget(Paragraph::new(self.status_line(sh, now)), status);
+        let body = if let Some(e) = &self.error {
+            let [err, rest] =
+                Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(body);
+            f.render_widget(
+                Paragraph::new(Line::styled(
+                    format!(
+                        "{} failed: {} — {}",
+                        e.operation,
+                        crate::model::text::sanitize(&e.message),
+                        e.hint()
+                    ),
+                    th.error(),
+                )),
+                err,
+            );
+            rest
+        } else {
+            body
+        };
+        if self.rows.is_empty() {
+            let msg = if self.loading.is_some() {
+                "Loading accounts…"
+            } else if self.error.is_some() {
+                ""
+            } else {
+                "You have no accounts in this Identity Center."
+            };
+            f.render_widget(Paragraph::new(Line::styled(msg, th.dim())), body);
+            return;
+        }
+        if self.visible.is_empty() {
+            f.render_widget(
+                Paragraph::new(Line::styled(
+                    format!("Nothing matches “{}”.", self.filter.text),
+                    th.dim(),
+                )),
+                body,
+            );
+            return;
+        }
+        let w = area.width as usize;
+        let id_w = 12;
+        let role_w = (w / 4).clamp(10, 28);
+        let email_w = if w >= 110 { (w / 4).min(36) } else { 0 };
+        let name_w = w.saturating_sub(4 + id_w + role_w + email_w + 3).max(8);
+        let mut header = format!(
+            "    {:<name_w$} {:<id_w$} {:<role_w$}",
+            "ACCOUNT", "ID", "ROLE"
+        );
+        if email_w > 0 {
+            header.push_str(&format!(" {:<email_w$}", "EMAIL"));
+        }
+        f.render_widget(Paragraph::new(Line::styled(header, th.dim())), head);
+        let range = self.list.visible(self.visible.len(), body.height as usize);
+        let q = self.filter.text.clone();
+        let mut lines = Vec::new();
+        for pos in range {
+            let row = &self.rows[self.visible[pos]];
+            let key = row.key().unwrap_or_default();
+            let selected_row = pos == self.list.selected;
+            let base = if selected_row {
+                th.selected()
+            } else if row.change == Change::Removed {
+                th.dim()
+            } else {
+                th.text()
+            };
+            let mark = if self.selected.contains(&key) {
+                "●"
+            } else if sh.prefs.favourites.contains(&key) {
+                "★"
+            } else {
+                " "
+            };
+            let change = match row.change {
+                Change::New => "+",
+                Change::Removed => "-",
+                Change::Same => " ",
+            };
+            let mut spans = vec![Span::styled(format!("{mark}{change}  "), base)];
+            let cell = |text: &str, width: usize| -> Vec<Span<'static>> {
+                let pos = match_positions(&q, text);
+                let mut l = highlighted(
+                    text,
+                    &pos,
+                    width,
+                    base,
+                    if selected_row { base } else { th.matched() },
+                )
+                .spans;
+                let used: usize = l.iter().map(|s| s.content.chars().count()).sum();
+                l.push(Span::styled(
+                    " ".repeat(width.saturating_sub(used) + 1),
+                    base,
+                ));
+                l
+            };
+            spans.extend(cell(&row.account_name, name_w));
+            spans.extend(cell(&row.account_id, id_w));
+            match &row.role {
+                Some(r) => spans.extend(cell(r, role_w)),
+                None => spans.push(Span::styled(format!("{:<w$} ", "…", w = role_w), th.dim())),
+            }
+            if email_w > 0 {
+                spans.extend(cell(&row.email, email_w));
+            }
+            if row.change == Change::Removed {
+                spans.push(Span::styled("removed", th.warn()));
+            }
+            lines.push(Line::from(spans));
+        }
+        f.render_widget(Paragraph::new(lines), body);
+    }
+}
+
+impl crate::tui::view::View for AccountsView {
+    fn contexts(&self) -> Vec<KeyContext> {
+        AccountsView::contexts(self)
+    }
+    fn hints(&self) -> Vec<Command> {
+        AccountsView::hints(self)
+    }
+    fn on_command(&mut self, cmd: Command, sh: &mut Shared) -> Option<Vec<Effect>> {
+        AccountsView::on_command(self, cmd, sh)
+    }
+    fn render(&mut self, f: &mut Frame, area: Rect, sh: &Shared) {
+        AccountsView::render(self, f, area, sh)
+    }
+    fn on_tick(&mut self) -> bool {
+        AccountsView::tick(self)
+    }
+    fn filter(&mut self) -> Option<&mut crate::tui::widgets::FilterInput> {
+        Some(&mut self.filter)
+    }
+    fn filter_editing(&self) -> bool {
+        self.filter.editing
+    }
+    fn refilter(&mut self) {
+        AccountsView::refilter(self)
+    }
+}

@@ -1,0 +1,157 @@
+//! What every view may read and a few things it may change: the session (who is signed in,
+//! to what, for how long), preferences, the keymap, the theme, the flash line, and a request
+//! to navigate. Owned by `App`; views get `&mut Shared` while handling a command.
+
+use time::OffsetDateTime;
+
+use super::keymap::Keymap;
+use super::theme::Theme;
+use super::widgets::Flash;
+use crate::model::credentials::RoleCredentials;
+use crate::model::secret::Secret;
+use crate::services::local_store::Prefs;
+use crate::services::signin::SignInTarget;
+
+/// The screens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScreenId {
+    /// Sign-in (and choosing what to sign in to).
+    SignIn,
+    /// Accounts and roles.
+    Accounts,
+    /// One role's credentials and actions.
+    Role,
+    /// Applications.
+    Apps,
+    /// Amazon Q Developer profiles.
+    Q,
+    /// What centry did.
+    Logs,
+}
+
+impl ScreenId {
+    /// Screens reachable from the tab bar and the palette, in order.
+    pub const TABS: &'static [ScreenId] = &[
+        ScreenId::Accounts,
+        ScreenId::Apps,
+        ScreenId::Q,
+        ScreenId::Logs,
+    ];
+
+    /// Name in tabs and the palette.
+    pub fn title(self) -> &'static str {
+        match self {
+            ScreenId::SignIn => "Sign in",
+            ScreenId::Accounts => "Accounts",
+            ScreenId::Role => "Role",
+            ScreenId::Apps => "Applications",
+            ScreenId::Q => "Q Developer",
+            ScreenId::Logs => "Logs",
+        }
+    }
+}
+
+/// Navigation a view asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Nav {
+    /// Open a screen on top of this one (Esc comes back).
+    Push(ScreenId),
+    /// Close this screen.
+    Pop,
+    /// Switch to a top-level screen.
+    Switch(ScreenId),
+    /// Ask "are you sure?" before running a command again with confirmation.
+    Confirm {
+        /// The question.
+        question: String,
+        /// The command to re-run once confirmed.
+        command: super::command::Command,
+    },
+}
+
+/// A signed-in session.
+#[derive(Debug, Clone)]
+pub struct TokenInfo {
+    /// The bearer token.
+    pub access: Secret,
+    /// When it expires.
+    pub expires_at: OffsetDateTime,
+    /// Whether it can be refreshed.
+    pub refreshable: bool,
+}
+
+/// Credentials chosen for the admin and events screens.
+#[derive(Debug, Clone)]
+pub struct AdminCredentials {
+    /// Shown in the header (`IdentityCenterAuditor @ 381492058412`).
+    pub label: String,
+    /// The credentials.
+    pub creds: RoleCredentials,
+}
+
+/// Session and context.
+#[derive(Debug, Clone, Default)]
+pub struct Session {
+    /// Every place to sign in to.
+    pub targets: Vec<SignInTarget>,
+    /// The chosen one.
+    pub target: Option<SignInTarget>,
+    /// The current token.
+    pub token: Option<TokenInfo>,
+    /// The person, once known.
+    pub user: Option<String>,
+    /// Requests go to a custom endpoint (the emulator).
+    pub emulator: bool,
+    /// Running `--demo`.
+    pub demo: bool,
+    /// Hide everything that changes anything.
+    pub read_only: bool,
+    /// Credentials for admin and events.
+    pub admin: Option<AdminCredentials>,
+}
+
+/// Shared state views may read and touch.
+pub struct Shared {
+    /// Session.
+    pub session: Session,
+    /// Favourites and recent roles.
+    pub prefs: Prefs,
+    /// Key bindings.
+    pub keymap: Keymap,
+    /// Styles.
+    pub theme: Theme,
+    /// The flash line.
+    pub flash: Option<Flash>,
+    /// Navigation requested by the view handling a command.
+    pub nav: Option<Nav>,
+    /// Lines for the logs screen (newest last, bounded).
+    pub log: std::collections::VecDeque<String>,
+}
+
+impl Shared {
+    /// Show a flash.
+    pub fn flash(&mut self, f: Flash) {
+        self.log(f.text.clone());
+        self.flash = Some(f);
+    }
+
+    /// Add a line to the logs screen.
+    pub fn log(&mut self, line: impl Into<String>) {
+        let now = OffsetDateTime::now_utc();
+        self.log.push_back(format!(
+            "{:02}:{:02}:{:02}  {}",
+            now.hour(),
+            now.minute(),
+            now.second(),
+            line.into()
+        ));
+        while self.log.len() > 2000 {
+            self.log.pop_front();
+        }
+    }
+
+    /// The access token, if signed in.
+    pub fn token(&self) -> Option<Secret> {
+        self.session.token.as_ref().map(|t| t.access.clone())
+    }
+}

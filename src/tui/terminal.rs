@@ -1,0 +1,88 @@
+//! Entering and leaving the full-screen terminal. The guard restores the terminal on quit, on
+//! error (drop), on panic (hook) and on Ctrl-C (a key in raw mode, or SIGINT/SIGTERM handled
+//! by the loop), and can suspend for a child process (a shell with role credentials).
+
+use std::io::{Stdout, Write, stdout};
+
+use crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+};
+use crossterm::execute;
+use crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+
+/// The terminal type centry draws on.
+pub type Term = Terminal<CrosstermBackend<Stdout>>;
+
+/// Put the terminal back the way we found it. Safe to call more than once.
+pub fn restore() {
+    let _ = disable_raw_mode();
+    let mut out = stdout();
+    let _ = execute!(
+        out,
+        DisableBracketedPaste,
+        DisableMouseCapture,
+        LeaveAlternateScreen,
+        crossterm::cursor::Show
+    );
+    let _ = out.flush();
+}
+
+fn enter() -> std::io::Result<()> {
+    enable_raw_mode()?;
+    execute!(
+        stdout(),
+        EnterAlternateScreen,
+        EnableMouseCapture,
+        EnableBracketedPaste
+    )
+}
+
+/// Owns the full-screen terminal; restores it when dropped.
+pub struct TerminalGuard {
+    /// The ratatui terminal.
+    pub term: Term,
+}
+
+impl TerminalGuard {
+    /// Enter raw mode and the alternate screen, and install a panic hook that restores first.
+    pub fn new() -> std::io::Result<TerminalGuard> {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            restore();
+            previous(info);
+        }));
+        enter()?;
+        let mut term = Terminal::new(CrosstermBackend::new(stdout()))?;
+        term.clear()?;
+        Ok(TerminalGuard { term })
+    }
+
+    /// Leave the full screen, run `f` (which may use the terminal), and come back.
+    pub fn suspend<T>(&mut self, f: impl FnOnce() -> T) -> std::io::Result<T> {
+        restore();
+        let out = f();
+        enter()?;
+        self.term.clear()?;
+        Ok(out)
+    }
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        restore();
+    }
+}
+
+/// Write an OSC 52 sequence asking the terminal to put `text` on the clipboard (works over SSH
+/// in terminals that allow it).
+pub fn copy_to_clipboard(text: &str) -> std::io::Result<()> {
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::STANDARD.encode(text.as_bytes());
+    let mut out = stdout();
+    write!(out, "\x1b]52;c;{b64}\x07")?;
+    out.flush()
+}
