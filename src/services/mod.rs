@@ -102,6 +102,22 @@ impl Services {
         }
     }
 
+    /// The same services using role credentials (picked in the developer's console).
+    pub fn with_role_credentials(
+        &self,
+        c: &crate::model::credentials::RoleCredentials,
+    ) -> Services {
+        let expiry = std::time::SystemTime::UNIX_EPOCH
+            + std::time::Duration::from_secs(c.expiration.unix_timestamp().max(0) as u64);
+        self.with_credentials(Credentials::new(
+            c.access_key_id.clone(),
+            c.secret_access_key.expose().to_string(),
+            Some(c.session_token.expose().to_string()),
+            Some(expiry),
+            "centry-role",
+        ))
+    }
+
     /// The same services with credentials from the usual AWS chain (environment, `--profile`).
     pub async fn with_default_chain(&self, profile: Option<&str>) -> Services {
         let mut loader = aws_config::defaults(BehaviorVersion::latest())

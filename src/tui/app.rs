@@ -102,6 +102,8 @@ impl App {
         forced_flow: Option<Flow>,
         open_browser: bool,
     ) -> App {
+        let mut signin = SignInView::new(forced_flow, open_browser);
+        signin.auto_approved = session.demo;
         App {
             sh: Shared {
                 session,
@@ -111,10 +113,11 @@ impl App {
                 flash: None,
                 nav: None,
                 log: Default::default(),
+                now: OffsetDateTime::now_utc(),
             },
             stack: vec![ScreenId::Accounts],
             views: Views {
-                signin: SignInView::new(forced_flow, open_browser),
+                signin,
                 accounts: AccountsView::default(),
                 role: RoleView::default(),
                 apps: AppsView::default(),
@@ -204,6 +207,7 @@ impl App {
             Action::Paste(s) => self.on_text(|f| f.paste(&s)),
             Action::Mouse(m) => self.on_mouse(m),
             Action::Tick => {
+                self.sh.now = OffsetDateTime::now_utc();
                 self.dirty = self.on_tick();
                 vec![]
             }
@@ -694,7 +698,7 @@ impl App {
     fn render_header(&self, f: &mut Frame, area: Rect) {
         let th = &self.sh.theme;
         let s = &self.sh.session;
-        let now = OffsetDateTime::now_utc();
+        let now = self.sh.now;
         let mut spans = vec![Span::styled(" centry ", th.title())];
         if s.emulator {
             spans.push(Span::styled(" EMULATOR ", th.badge()));

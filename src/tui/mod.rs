@@ -119,7 +119,7 @@ async fn run_console(global: &GlobalArgs, demo: bool, opts: ConsoleOptions) -> a
         read_only: global.read_only,
         ..Default::default()
     };
-    let open_browser = !opts.no_browser && !demo;
+    let open_browser = !opts.no_browser;
     let mut app = App::new(
         session,
         prefs,

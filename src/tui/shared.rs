@@ -126,6 +126,8 @@ pub struct Shared {
     pub nav: Option<Nav>,
     /// Lines for the logs screen (newest last, bounded).
     pub log: std::collections::VecDeque<String>,
+    /// The time views render against (set on every tick; fixed in tests).
+    pub now: OffsetDateTime,
 }
 
 impl Shared {
@@ -137,7 +139,7 @@ impl Shared {
 
     /// Add a line to the logs screen.
     pub fn log(&mut self, line: impl Into<String>) {
-        let now = OffsetDateTime::now_utc();
+        let now = self.now;
         self.log.push_back(format!(
             "{:02}:{:02}:{:02}  {}",
             now.hour(),

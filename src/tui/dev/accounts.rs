@@ -547,7 +547,7 @@ impl AccountsView {
     /// Draw.
     pub fn render(&mut self, f: &mut Frame, area: Rect, sh: &Shared) {
         let th = &sh.theme;
-        let now = OffsetDateTime::now_utc();
+        let now = sh.now;
         let [status, head, body] = Layout::vertical([
             Constraint::Length(1),
             Constraint::Length(1),

@@ -8,8 +8,6 @@ pub mod qdev;
 pub mod role;
 pub mod signin;
 
-use time::OffsetDateTime;
-
 use super::action::Action;
 use super::effect::Runner;
 use crate::model::account::Listing;
@@ -402,9 +400,4 @@ fn write_profiles(
     crate::fsutil::write_private(&path, config.render().as_bytes())
         .map_err(|e| format!("{}: {e}", path.display()))?;
     Ok(changes)
-}
-
-/// Seconds until a time, for countdowns.
-pub fn seconds_until(t: OffsetDateTime) -> i64 {
-    (t - OffsetDateTime::now_utc()).whole_seconds()
 }

@@ -6,7 +6,6 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
-use time::OffsetDateTime;
 
 use super::{CredPurpose, DevEffect};
 use crate::model::credentials::{CredentialFormat, RoleCredentials};
@@ -243,7 +242,7 @@ impl RoleView {
     /// Draw.
     pub fn render(&mut self, f: &mut Frame, area: Rect, sh: &Shared) {
         let th = &sh.theme;
-        let now = OffsetDateTime::now_utc();
+        let now = sh.now;
         let mut lines = vec![
             Line::from(vec![
                 Span::styled(sanitize(&self.role).into_owned(), th.title()),

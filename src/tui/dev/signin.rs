@@ -5,7 +5,6 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
-use time::OffsetDateTime;
 
 use super::DevEffect;
 use crate::model::text::sanitize;
@@ -48,8 +47,10 @@ pub struct SignInView {
     pub reason: String,
     /// Chooser cursor.
     pub chooser: ListState,
-    /// Whether to open a browser (off in `--demo` and with `--no-browser`).
+    /// Whether to open a browser (off with `--no-browser`).
     pub open_browser: bool,
+    /// The emulator approves device codes by itself (`--demo`): no page to open.
+    pub auto_approved: bool,
     spinner: usize,
 }
 
@@ -63,6 +64,7 @@ impl SignInView {
             reason: reason.to_string(),
             chooser: ListState::default(),
             open_browser,
+            auto_approved: false,
             spinner: 0,
         }
     }
@@ -98,10 +100,12 @@ impl SignInView {
     /// Begin signing in to `target`.
     pub fn start(&mut self, target: &SignInTarget) -> Vec<Effect> {
         self.phase = Phase::Starting;
+        let open_browser =
+            self.open_browser && !(self.auto_approved && self.flow == Flow::DeviceCode);
         vec![Effect::Dev(DevEffect::StartSignIn {
             target: target.clone(),
             flow: self.flow,
-            open_browser: self.open_browser,
+            open_browser,
         })]
     }
 
@@ -226,7 +230,7 @@ impl SignInView {
                 th.text(),
             )),
             Phase::Device(d) => {
-                let left = super::seconds_until(d.expires_at).max(0);
+                let left = (d.expires_at - sh.now).whole_seconds().max(0);
                 lines.push(Line::from(vec![
                     Span::styled("  Open   ", th.dim()),
                     Span::styled(sanitize(&d.verification_uri).into_owned(), th.text()),
@@ -300,11 +304,6 @@ impl SignInView {
             None => Phase::Idle,
         };
     }
-}
-
-/// Seconds left on a countdown, for tests.
-pub fn countdown(expires: OffsetDateTime) -> i64 {
-    super::seconds_until(expires)
 }
 
 impl crate::tui::view::View for SignInView {

@@ -3,6 +3,9 @@
 
 #![allow(dead_code)]
 
+pub mod render;
+pub mod tmux;
+
 use aws_credential_types::Credentials;
 use centry::emulator::{Emulator, EmulatorConfig, Org};
 use centry::services::{Endpoint, Services};
