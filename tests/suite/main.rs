@@ -1,4 +1,6 @@
 //! centry's integration suite: one test binary, one module per area.
 
+mod admin_fixture;
 mod common;
+mod emulator_admin;
 mod emulator_signin;
