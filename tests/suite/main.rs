@@ -4,3 +4,5 @@ mod admin_fixture;
 mod common;
 mod emulator_admin;
 mod emulator_signin;
+mod emulator_directory;
+mod emulator_access;
