@@ -37,7 +37,9 @@ async fn permission_sets_decide_what_role_credentials_may_call() {
         .await
         .unwrap_err()
         .into_service_error();
-    let aws_sdk_identitystore::operation::list_users::ListUsersError::AccessDeniedException(denied) = &e else {
+    let aws_sdk_identitystore::operation::list_users::ListUsersError::AccessDeniedException(denied) =
+        &e
+    else {
         panic!("AccessDeniedException, got {e:?}");
     };
     assert!(denied.request_id().is_some());

@@ -32,7 +32,11 @@ async fn identity_store_users_groups_and_memberships() {
             .await
             .unwrap();
         pages += 1;
-        names.extend(page.users().iter().filter_map(|u| u.user_name().map(str::to_string)));
+        names.extend(
+            page.users()
+                .iter()
+                .filter_map(|u| u.user_name().map(str::to_string)),
+        );
         token = page.next_token().map(str::to_string);
         if token.is_none() {
             break;
@@ -84,7 +88,10 @@ async fn identity_store_users_groups_and_memberships() {
     let Document::Object(enterprise) = &ext["aws:identitystore:enterprise"] else {
         panic!("the enterprise extension is an object");
     };
-    assert_eq!(enterprise.get("department"), Some(&Document::from("Platform")));
+    assert_eq!(
+        enterprise.get("department"),
+        Some(&Document::from("Platform"))
+    );
     let disabled = ids
         .describe_user()
         .identity_store_id(STORE)
@@ -205,7 +212,11 @@ async fn identity_store_lookups_and_errors() {
             .unwrap();
         assert_eq!(got.user_id(), omar);
     }
-    let ana = org.users.iter().find(|u| u.user_name == "ana.silva").unwrap();
+    let ana = org
+        .users
+        .iter()
+        .find(|u| u.user_name == "ana.silva")
+        .unwrap();
     let external = ana.external_id.as_ref().unwrap();
     let got = ids
         .get_user_id()
@@ -263,7 +274,9 @@ async fn identity_store_lookups_and_errors() {
         .await
         .unwrap_err()
         .into_service_error();
-    let aws_sdk_identitystore::operation::list_users::ListUsersError::ResourceNotFoundException(e) = &err else {
+    let aws_sdk_identitystore::operation::list_users::ListUsersError::ResourceNotFoundException(e) =
+        &err
+    else {
         panic!("ResourceNotFoundException, got {err:?}");
     };
     assert_eq!(e.resource_type(), Some(&ResourceType::IdentityStore));
@@ -306,7 +319,11 @@ async fn organizations_show_each_accounts_ou_path() {
             .send()
             .await
             .unwrap();
-        ids.extend(page.accounts().iter().filter_map(|a| a.id().map(str::to_string)));
+        ids.extend(
+            page.accounts()
+                .iter()
+                .filter_map(|a| a.id().map(str::to_string)),
+        );
         token = page.next_token().map(str::to_string);
         match &token {
             Some(t) => tokens.push(t.clone()),
@@ -362,7 +379,13 @@ async fn organizations_show_each_accounts_ou_path() {
             .send()
             .await
             .unwrap();
-        names.push(ou.organizational_unit().unwrap().name().unwrap().to_string());
+        names.push(
+            ou.organizational_unit()
+                .unwrap()
+                .name()
+                .unwrap()
+                .to_string(),
+        );
         child = p.id().unwrap().to_string();
     }
     assert_eq!(names, ["Production", "Workloads"]);
@@ -380,7 +403,10 @@ async fn organizations_show_each_accounts_ou_path() {
         .iter()
         .filter_map(|o| o.name().map(str::to_string))
         .collect();
-    assert_eq!(top.len(), org.ous.iter().filter(|o| o.parent == root).count());
+    assert_eq!(
+        top.len(),
+        org.ous.iter().filter(|o| o.parent == root).count()
+    );
     let children = orgs
         .list_children()
         .parent_id("ou-ab12-workload1")
@@ -457,7 +483,13 @@ async fn mpa_teams_sessions_and_votes() {
         .send()
         .await
         .unwrap();
-    assert!(version.policy_version().unwrap().document().contains("mpa:StartSession"));
+    assert!(
+        version
+            .policy_version()
+            .unwrap()
+            .document()
+            .contains("mpa:StartSession")
+    );
 
     let broken = teams
         .approval_teams()
@@ -471,7 +503,10 @@ async fn mpa_teams_sessions_and_votes() {
         .send()
         .await
         .unwrap();
-    assert_eq!(broken.pending_update().unwrap().number_of_approvers(), Some(2));
+    assert_eq!(
+        broken.pending_update().unwrap().number_of_approvers(),
+        Some(2)
+    );
 
     // Paging in the body, more than three pages.
     let mut token = None;
@@ -536,7 +571,10 @@ async fn mpa_teams_sessions_and_votes() {
     let one_vote = pending
         .sessions()
         .iter()
-        .find(|s| s.initiation_time().is_some_and(|t| t.secs() > 0) && s.description() == Some("Restore drill 4"))
+        .find(|s| {
+            s.initiation_time().is_some_and(|t| t.secs() > 0)
+                && s.description() == Some("Restore drill 4")
+        })
         .unwrap();
     let detail = mpa
         .get_session()

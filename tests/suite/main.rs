@@ -2,7 +2,8 @@
 
 mod admin_fixture;
 mod common;
-mod emulator_admin;
-mod emulator_signin;
-mod emulator_directory;
 mod emulator_access;
+mod emulator_admin;
+mod emulator_directory;
+mod emulator_faults;
+mod emulator_signin;
