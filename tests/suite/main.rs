@@ -7,3 +7,4 @@ mod emulator_admin;
 mod emulator_directory;
 mod emulator_faults;
 mod emulator_signin;
+mod referee;
