@@ -5,4 +5,7 @@ pub mod apps;
 pub mod credentials;
 pub mod fuzzy;
 pub mod secret;
+pub mod team;
+pub mod team_session;
 pub mod text;
+pub mod wire;
