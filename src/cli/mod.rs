@@ -2,6 +2,7 @@
 //! Every command prints a table on a terminal, or JSON lines / CSV with `--json` / `--csv`.
 
 pub mod access;
+pub mod approvals;
 pub mod apps;
 pub mod context;
 pub mod emulator;
@@ -105,6 +106,12 @@ pub enum Command {
         #[command(subcommand)]
         command: apps::QCommand,
     },
+    /// Multi-party approval teams and their sessions (IAM credentials from the AWS chain).
+    Approvals {
+        /// What to list.
+        #[command(subcommand)]
+        command: approvals::ApprovalsCommand,
+    },
 }
 
 /// Run a subcommand; returns the process exit code.
@@ -122,6 +129,7 @@ pub async fn run(global: GlobalArgs, command: Command) -> anyhow::Result<i32> {
         Command::Profiles { command } => access::profiles(&global, command).await,
         Command::Apps => apps::apps(&global).await,
         Command::Q { command } => apps::q(&global, command).await,
+        Command::Approvals { command } => approvals::run(&global, command).await,
     }
 }
 

@@ -1,6 +1,7 @@
 //! centry's integration suite: one test binary, one module per area.
 
 mod admin_fixture;
+mod approvals_cli;
 mod approvals_service;
 mod common;
 mod dev_e2e;
