@@ -118,14 +118,14 @@ impl Approver {
         match &self.identity_status {
             Some(IdentityStatus::Accepted) => {}
             Some(IdentityStatus::Pending) => {
-                out.push("has not accepted the invitation (PENDING)".to_string())
+                out.push("invitation not accepted yet (PENDING)".to_string())
             }
             Some(IdentityStatus::Rejected) => {
                 out.push("declined the invitation (REJECTED)".to_string())
             }
-            Some(IdentityStatus::Invalid) => out.push(
-                "identity is INVALID (removed or changed in the identity source)".to_string(),
-            ),
+            Some(IdentityStatus::Invalid) => {
+                out.push("identity INVALID (gone or changed in the identity source)".to_string())
+            }
             Some(IdentityStatus::Other(s)) => {
                 out.push(format!("identity status {s} is not ACCEPTED"))
             }
@@ -135,7 +135,7 @@ impl Approver {
             Person::Known {
                 status: Some(UserStatus::Disabled),
                 ..
-            } => out.push("user is DISABLED in Identity Center".to_string()),
+            } => out.push("user DISABLED in Identity Center".to_string()),
             Person::Known {
                 status: Some(UserStatus::Other(s)),
                 ..

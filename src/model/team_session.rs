@@ -166,6 +166,29 @@ impl Session {
     }
 }
 
+/// For an open session: how many more approvals it needs, and how many of the approvers who
+/// have not answered can still vote (as judged on `team`). `None` when the session is closed
+/// or its responses or threshold are not known.
+pub fn outlook(session: &Session, team: &Team) -> Option<(usize, usize)> {
+    if !session.is_open() {
+        return None;
+    }
+    let need = (session.threshold? as usize).saturating_sub(session.approvals()?);
+    let usable_waiting = session
+        .responses
+        .as_ref()?
+        .iter()
+        .filter(|r| matches!(r.response, None | Some(Vote::NoResponse)))
+        .filter(|r| {
+            team.approvers
+                .iter()
+                .find(|a| a.approver_id == r.approver_id || a.identity_id == r.identity_id)
+                .is_some_and(|a| a.is_usable())
+        })
+        .count();
+    Some((need, usable_waiting))
+}
+
 /// Sort sessions the way people read them: open ones first, then newest first (sessions
 /// without a start time last), ties by ARN so the order never depends on the service's.
 pub fn order_sessions(sessions: &mut [Session]) {
@@ -277,6 +300,44 @@ mod tests {
             s.responses.as_ref().unwrap()[4].response_label(),
             "NO_RESPONSE"
         );
+    }
+
+    #[test]
+    fn an_open_session_that_no_one_left_can_pass() {
+        use crate::model::team::{Approver, IdentityStatus};
+        let approver = |id: &str, status: &str| Approver {
+            approver_id: id.into(),
+            identity_id: format!("u-{id}"),
+            identity_status: Some(IdentityStatus::from_wire(status)),
+            ..Default::default()
+        };
+        let team = Team {
+            approvers: vec![
+                approver("a", "ACCEPTED"),
+                approver("b", "ACCEPTED"),
+                approver("c", "INVALID"),
+                approver("d", "ACCEPTED"),
+            ],
+            ..Default::default()
+        };
+        let vote = |id: &str, v: &str| ApproverResponse {
+            approver_id: id.into(),
+            response: Some(Vote::from_wire(v)),
+            ..Default::default()
+        };
+        let mut s = session("s", "PENDING", at(0));
+        s.threshold = Some(3);
+        s.responses = Some(vec![
+            vote("a", "APPROVED"),
+            vote("b", "APPROVED"),
+            vote("c", "NO_RESPONSE"),
+            vote("d", "REJECTED"),
+        ]);
+        assert_eq!(outlook(&s, &team), Some((1, 0)), "only INVALID c is left");
+        s.responses.as_mut().unwrap()[3] = vote("d", "NO_RESPONSE");
+        assert_eq!(outlook(&s, &team), Some((1, 1)));
+        s.status = Some(SessionStatus::Approved);
+        assert_eq!(outlook(&s, &team), None);
     }
 
     #[test]

@@ -10,6 +10,7 @@ use ratatui::widgets::Paragraph;
 use time::OffsetDateTime;
 
 use super::action::Action;
+use super::approvals::ApprovalsView;
 use super::command::Command;
 use super::dev::accounts::AccountsView;
 use super::dev::apps::AppsView;
@@ -50,6 +51,8 @@ pub struct Views {
     pub q: QView,
     /// Logs.
     pub logs: LogsView,
+    /// Approval teams.
+    pub approvals: ApprovalsView,
 }
 
 impl Views {
@@ -62,6 +65,7 @@ impl Views {
             ScreenId::Apps => &self.apps,
             ScreenId::Q => &self.q,
             ScreenId::Logs => &self.logs,
+            ScreenId::Approvals => &self.approvals,
         }
     }
 
@@ -74,6 +78,7 @@ impl Views {
             ScreenId::Apps => &mut self.apps,
             ScreenId::Q => &mut self.q,
             ScreenId::Logs => &mut self.logs,
+            ScreenId::Approvals => &mut self.approvals,
         }
     }
 }
@@ -123,6 +128,7 @@ impl App {
                 apps: AppsView::default(),
                 q: QView::default(),
                 logs: LogsView::default(),
+                approvals: ApprovalsView::default(),
             },
             overlay: None,
             quit: false,
@@ -212,6 +218,7 @@ impl App {
                 vec![]
             }
             Action::Dev(msg) => self.on_dev(msg),
+            Action::Approvals(msg) => self.views.approvals.on_msg(msg, &mut self.sh),
             Action::Log(line) => {
                 self.sh.log(line);
                 vec![]
@@ -434,6 +441,7 @@ impl App {
             Command::ScreenApps => return self.switch_to(ScreenId::Apps),
             Command::ScreenQ => return self.switch_to(ScreenId::Q),
             Command::ScreenLogs => return self.switch_to(ScreenId::Logs),
+            Command::ScreenApprovals => return self.switch_to(ScreenId::Approvals),
             Command::NextScreen | Command::PrevScreen => {
                 let tabs = ScreenId::TABS;
                 let cur = tabs.iter().position(|s| *s == self.screen()).unwrap_or(0);
@@ -749,6 +757,7 @@ impl App {
                     ScreenId::Accounts => Command::ScreenAccounts,
                     ScreenId::Apps => Command::ScreenApps,
                     ScreenId::Q => Command::ScreenQ,
+                    ScreenId::Approvals => Command::ScreenApprovals,
                     _ => Command::ScreenLogs,
                 },
             );

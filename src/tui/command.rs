@@ -48,6 +48,10 @@ pub enum Command {
     ScreenQ,
     /// Logs.
     ScreenLogs,
+    /// Multi-party approval teams.
+    ScreenApprovals,
+    /// An approval team's sessions.
+    OpenSessions,
     /// Sign in again.
     SignIn,
     /// Sign out.
@@ -111,6 +115,8 @@ impl Command {
             ScreenApps => "applications",
             ScreenQ => "Q Developer",
             ScreenLogs => "logs",
+            ScreenApprovals => "approval teams",
+            OpenSessions => "sessions",
             SignIn => "sign in again",
             SignOut => "sign out",
             UseDeviceCode => "use a device code",

@@ -3,6 +3,7 @@
 
 pub mod action;
 pub mod app;
+pub mod approvals;
 pub mod command;
 pub mod dev;
 pub mod effect;

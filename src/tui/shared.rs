@@ -25,6 +25,8 @@ pub enum ScreenId {
     Apps,
     /// Amazon Q Developer profiles.
     Q,
+    /// Multi-party approval teams, one team, its sessions.
+    Approvals,
     /// What centry did.
     Logs,
 }
@@ -35,6 +37,7 @@ impl ScreenId {
         ScreenId::Accounts,
         ScreenId::Apps,
         ScreenId::Q,
+        ScreenId::Approvals,
         ScreenId::Logs,
     ];
 
@@ -46,6 +49,7 @@ impl ScreenId {
             ScreenId::Role => "Role",
             ScreenId::Apps => "Applications",
             ScreenId::Q => "Q Developer",
+            ScreenId::Approvals => "Approval teams",
             ScreenId::Logs => "Logs",
         }
     }

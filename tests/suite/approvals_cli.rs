@@ -73,7 +73,7 @@ async fn teams_and_sessions_for_scripts_and_people() {
         assert!(header.contains(col), "{header}");
     }
     assert!(out.contains("BROKEN: cannot reach its threshold"), "{out}");
-    assert!(out.contains("emeka.nwosu): identity is INVALID"), "{out}");
+    assert!(out.contains("emeka.nwosu): identity INVALID"), "{out}");
 
     let arn = bg["arn"].as_str().unwrap();
     let (code, out, err) = centry(&emu, &["approvals", "sessions", arn, "--csv"]).await;

@@ -2,6 +2,8 @@
 
 mod admin_fixture;
 mod approvals_cli;
+mod approvals_e2e;
+mod approvals_screens;
 mod approvals_service;
 mod common;
 mod dev_e2e;

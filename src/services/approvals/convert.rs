@@ -214,7 +214,14 @@ mod tests {
             team.approvers[0].identity_status,
             Some(IdentityStatus::Other("SUSPENDED".into()))
         );
-        assert_eq!(threshold(Some(&ApprovalStrategyResponse::Unknown)), None);
+        let negative = ApprovalStrategyResponse::MofN(
+            MofNApprovalStrategy::builder()
+                .min_approvals_required(-1)
+                .build()
+                .unwrap(),
+        );
+        assert_eq!(threshold(Some(&negative)), None);
+        assert_eq!(threshold(None), None);
         assert_eq!(
             time(Some(&DateTime::from_secs(1_800_000_000))).map(|t| t.unix_timestamp()),
             Some(1_800_000_000)
