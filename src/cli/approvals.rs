@@ -14,6 +14,7 @@ use super::GlobalArgs;
 use super::output::{Format, Row, print_rows};
 use crate::model::team::{Health, Team};
 use crate::model::team_session::{Session, order_sessions};
+use crate::model::text::sanitize;
 use crate::services::approvals::{Approvals, TeamOverview, mpa_limiter};
 use crate::services::limiter::Limiter;
 use crate::services::{Endpoint, ServiceError, Services};
@@ -48,7 +49,8 @@ pub async fn run(global: &GlobalArgs, cmd: ApprovalsCommand) -> anyhow::Result<i
     if let Some(e) = approvals.directory_problem() {
         eprintln!(
             "people could not be looked up ({}: {}) — approver ids are shown marked \"unverified\", and DISABLED users cannot be seen",
-            e.operation, e.message
+            e.operation,
+            sanitize(&e.message)
         );
     }
     Ok(code)
@@ -91,7 +93,12 @@ async fn services(global: &GlobalArgs) -> anyhow::Result<Services> {
 }
 
 fn failed(what: &str, e: &ServiceError) -> anyhow::Error {
-    anyhow::anyhow!("{what}: {} ({}) — {}", e.message, e.operation, e.hint())
+    anyhow::anyhow!(
+        "{what}: {} ({}) — {}",
+        sanitize(&e.message),
+        e.operation,
+        e.hint()
+    )
 }
 
 fn rfc3339(t: Option<OffsetDateTime>) -> Option<String> {
@@ -227,18 +234,18 @@ async fn teams(a: &Approvals, format: Format) -> anyhow::Result<i32> {
             writeln!(
                 out,
                 "\n{} — {}: {}",
-                r.name,
+                sanitize(&r.name),
                 r.health.to_uppercase(),
                 r.summary
             )?;
             for reason in &r.reasons {
-                writeln!(out, "  {reason}")?;
+                writeln!(out, "  {}", sanitize(reason))?;
             }
         }
     }
     for r in &rows {
         for e in &r.errors {
-            eprintln!("{}: {e}", r.name);
+            eprintln!("{}: {}", sanitize(&r.name), sanitize(e));
         }
     }
     if rows.is_empty() {
@@ -372,7 +379,7 @@ fn pick_team<'a>(teams: &'a [Team], wanted: &str) -> anyhow::Result<&'a Team> {
             "no approval team named {wanted:?} (teams: {})",
             teams
                 .iter()
-                .map(|t| t.name.as_str())
+                .map(|t| sanitize(&t.name).into_owned())
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
@@ -396,7 +403,12 @@ async fn sessions(a: &Approvals, team: Option<&str>, format: Format) -> anyhow::
             Ok(s) => listed.extend(s),
             Err(e) => {
                 failures += 1;
-                eprintln!("{}: {} — {}", t.name, e.message, e.hint());
+                eprintln!(
+                    "{}: {} — {}",
+                    sanitize(&t.name),
+                    sanitize(&e.message),
+                    e.hint()
+                );
             }
         }
     }
@@ -410,8 +422,8 @@ async fn sessions(a: &Approvals, team: Option<&str>, format: Format) -> anyhow::
     for r in rows.iter().filter(|r| r.error.is_some()) {
         eprintln!(
             "{}: responses not read ({})",
-            r.session_arn,
-            r.error.as_deref().unwrap_or_default()
+            sanitize(&r.session_arn),
+            sanitize(r.error.as_deref().unwrap_or_default())
         );
     }
     print_rows(&mut std::io::stdout().lock(), format, &rows)?;

@@ -226,6 +226,30 @@ async fn empty_error_and_unverified_states() {
     }));
     insta::assert_snapshot!("approvals_error", render::draw(&mut a, 120, 24));
 
+    // Text from AWS never reaches the terminal as control sequences.
+    let mut a = app();
+    let evil = TeamOverview {
+        team: centry::model::team::Team {
+            arn: "arn:aws:mpa:us-east-1:381492058412:approval-team/evil".into(),
+            name: "Evil\u{1b}]52;c;aGk=\u{7} team".into(),
+            description: Some("line\nbreak \u{1b}[2J".into()),
+            status: Some(centry::model::team::TeamStatus::from_wire(
+                "HIJACKED\u{1b}[31m",
+            )),
+            ..Default::default()
+        },
+        detail_error: None,
+        pending_sessions: Ok(0),
+    };
+    a.update(Action::Approvals(ApprovalsMsg::Teams {
+        result: Ok(vec![evil]),
+        directory: None,
+    }));
+    let s = render::draw(&mut a, 120, 24).to_string();
+    assert!(!s.contains('\u{1b}') && !s.contains('\u{7}'), "{s}");
+    assert!(s.contains("Evil␛]52;c;aGk=␇ team"), "{s}");
+    assert!(s.contains("HIJACKED␛[31m"), "{s}");
+
     let mut a = at_demo_time(render::app(true));
     a.update(Action::Command(Command::ScreenApprovals));
     let s = render::draw(&mut a, 120, 24).to_string();

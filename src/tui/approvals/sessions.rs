@@ -147,7 +147,10 @@ fn detail(s: &Session, v: &ApprovalsView, sh: &Shared) -> Vec<Line<'static>> {
     let mut out = vec![
         Line::styled(clean(&s.description), th.title()),
         Line::from(vec![
-            Span::styled(s.status_label(), status_style(th, s)),
+            Span::styled(
+                sanitize(&s.status_label()).into_owned(),
+                status_style(th, s),
+            ),
             Span::styled(
                 format!(
                     " · {} approvals{} · requested by {} · started {} · expires {}{}",

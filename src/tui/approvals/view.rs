@@ -199,7 +199,11 @@ impl ApprovalsView {
                     Ok(teams) => {
                         for t in &teams {
                             if let Some(e) = &t.detail_error {
-                                sh.log(format!("{}: {}", sanitize(&t.team.name), e));
+                                sh.log(format!(
+                                    "{}: {}",
+                                    sanitize(&t.team.name),
+                                    sanitize(&e.to_string())
+                                ));
                             }
                         }
                         self.team_pane.rebuild(teams.iter().map(|t| {
@@ -215,7 +219,7 @@ impl ApprovalsView {
                         self.rebuild_approvers();
                     }
                     Err(e) => {
-                        sh.log(format!("approval teams: {e}"));
+                        sh.log(format!("approval teams: {}", sanitize(&e.to_string())));
                         self.teams = Load::Failed(e);
                     }
                 }
