@@ -3,6 +3,7 @@
 mod admin_fixture;
 mod common;
 mod dev_e2e;
+mod dev_flows;
 mod dev_views;
 mod emulator_access;
 mod emulator_admin;
