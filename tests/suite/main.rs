@@ -1,9 +1,11 @@
 //! centry's integration suite: one test binary, one module per area.
 
 mod admin_fixture;
+mod callback_listener;
 mod common;
 mod dev_e2e;
 mod dev_flows;
+mod dev_interop;
 mod dev_views;
 mod emulator_access;
 mod emulator_admin;
