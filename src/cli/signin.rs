@@ -66,14 +66,19 @@ pub async fn login(global: &GlobalArgs, args: LoginArgs) -> anyhow::Result<i32> 
         let _ = tokio::signal::ctrl_c().await;
         c.cancel();
     });
-    let reg = signin::register(&ctx.svc, &ctx.target, flow).await?;
-    let grant = match flow {
-        Flow::DeviceCode => {
-            eprintln!(
-                "Signing in to {} with a device code ({why}).",
-                ctx.target.label()
-            );
-            let start = signin::start_device(&ctx.svc, &ctx.target, &reg).await?;
+    match flow {
+        Flow::DeviceCode => eprintln!(
+            "Signing in to {} with a device code ({why}).",
+            ctx.target.label()
+        ),
+        Flow::AuthCode => eprintln!(
+            "Signing in to {} in the browser ({why}).",
+            ctx.target.label()
+        ),
+    }
+    let no_browser = args.no_browser;
+    let started = move |s: signin::SignInStarted| match s {
+        signin::SignInStarted::Device(start) => {
             eprintln!(
                 "\nOpen:   {}\nCode:   {}\n(or open {} directly; the code expires in {})\n",
                 start.verification_uri,
@@ -81,33 +86,19 @@ pub async fn login(global: &GlobalArgs, args: LoginArgs) -> anyhow::Result<i32> 
                 start.verification_uri_complete,
                 time_left(start.expires_at, OffsetDateTime::now_utc())
             );
-            if !args.no_browser {
+            if !no_browser {
                 let _ = webbrowser::open(&start.verification_uri_complete);
             }
-            signin::poll_device(&ctx.svc, &reg, &start, &cancel).await?
         }
-        Flow::AuthCode => {
-            eprintln!(
-                "Signing in to {} in the browser ({why}).",
-                ctx.target.label()
-            );
-            let start = signin::start_pkce(&ctx.svc, &ctx.target, &reg).await?;
-            let opened = !args.no_browser && webbrowser::open(&start.authorize_url).is_ok();
-            if opened {
-                eprintln!(
-                    "A browser window was opened. If it did not appear, open:\n{}",
-                    start.authorize_url
-                );
+        signin::SignInStarted::Browser(url) => {
+            if !no_browser && webbrowser::open(&url).is_ok() {
+                eprintln!("A browser window was opened. If it did not appear, open:\n{url}");
             } else {
-                eprintln!(
-                    "Open this URL in a browser on this machine:\n{}",
-                    start.authorize_url
-                );
+                eprintln!("Open this URL in a browser on this machine:\n{url}");
             }
-            signin::finish_pkce(&ctx.svc, &reg, start, &cancel).await?
         }
     };
-    let token = signin::save(&ctx.target, &reg, &grant)?;
+    let token = signin::sign_in(&ctx.svc, &ctx.target, flow, started, &cancel).await?;
     eprintln!(
         "Signed in to {} — valid for {}.",
         ctx.target.label(),

@@ -97,10 +97,30 @@ pub fn build(emu: Arc<Emu>) -> Service {
             emu.clone(),
             super::faults::layer,
         ))
+        .layer(axum::middleware::from_fn(response_metadata))
         .with_state(emu);
     let normalise: fn(Request) -> Request = strip_trailing_slash;
     let svc = tower::util::MapRequestLayer::new(normalise).layer(router);
     axum::ServiceExt::<Request>::into_make_service_with_connect_info::<SocketAddr>(svc)
+}
+
+/// Every answer carries `x-amzn-RequestId` and a `Date` (the Rust SDK corrects clock skew
+/// from it).
+async fn response_metadata(req: Request, next: axum::middleware::Next) -> Response {
+    let mut resp = next.run(req).await;
+    let h = resp.headers_mut();
+    if let Ok(v) = axum::http::HeaderValue::from_str(&uuid::Uuid::new_v4().to_string()) {
+        h.insert("x-amzn-requestid", v);
+    }
+    let now = time::OffsetDateTime::now_utc();
+    let date = now
+        .format(&time::format_description::well_known::Rfc2822)
+        .map(|d| d.replace("+0000", "GMT"))
+        .unwrap_or_default();
+    if let Ok(v) = axum::http::HeaderValue::from_str(&date) {
+        h.insert(axum::http::header::DATE, v);
+    }
+    resp
 }
 
 fn strip_trailing_slash(mut req: Request) -> Request {

@@ -138,10 +138,22 @@ pub async fn register(
     target: &SignInTarget,
     flow: Flow,
 ) -> Result<Registration, ServiceError> {
+    register_with(svc, target, flow, true).await
+}
+
+async fn register_with(
+    svc: &Services,
+    target: &SignInTarget,
+    flow: Flow,
+    reuse: bool,
+) -> Result<Registration, ServiceError> {
     let scopes = target.registration_scopes();
     let path = registration_path(target, &scopes);
     let now = OffsetDateTime::now_utc();
-    if let Some(r) = path.as_deref().and_then(token_cache::read_registration)
+    if let Some(r) = path
+        .as_deref()
+        .filter(|_| reuse)
+        .and_then(token_cache::read_registration)
         && r.expires_at > now + time::Duration::minutes(15)
         && r.grant_types == grant_types(flow)
     {
@@ -551,4 +563,59 @@ pub async fn logout(svc: &Services, target: &SignInTarget) -> Result<bool, Servi
             .map_err(|e| ServiceError::new("RemoveToken", ErrorKind::Other, e.to_string()))?;
     }
     Ok(true)
+}
+
+/// What a sign-in in progress shows the person.
+#[derive(Debug, Clone)]
+pub enum SignInStarted {
+    /// A device code to approve.
+    Device(DeviceStart),
+    /// A URL opened (or to open) in the browser.
+    Browser(String),
+}
+
+fn stale_registration(e: &ServiceError) -> bool {
+    e.code.as_deref() == Some("InvalidClientException")
+}
+
+/// The whole sign-in: register (reusing the cached registration; a registration the service no
+/// longer knows is replaced once), start the flow, report it through `started` (which opens a
+/// browser if it can and says whether it did), wait for approval, and save the token to the
+/// shared cache.
+pub async fn sign_in(
+    svc: &Services,
+    target: &SignInTarget,
+    flow: Flow,
+    started: impl Fn(SignInStarted),
+    cancel: &CancellationToken,
+) -> Result<CachedToken, ServiceError> {
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let reg = register_with(svc, target, flow, attempt == 1).await?;
+        let grant = match flow {
+            Flow::DeviceCode => match start_device(svc, target, &reg).await {
+                Ok(start) => {
+                    started(SignInStarted::Device(start.clone()));
+                    poll_device(svc, &reg, &start, cancel).await
+                }
+                Err(e) => Err(e),
+            },
+            Flow::AuthCode => match start_pkce(svc, target, &reg).await {
+                Ok(start) => {
+                    started(SignInStarted::Browser(start.authorize_url.clone()));
+                    finish_pkce(svc, &reg, start, cancel).await
+                }
+                Err(e) => Err(e),
+            },
+        };
+        match grant {
+            Ok(g) => return save(target, &reg, &g),
+            Err(e) if attempt == 1 && stale_registration(&e) => {
+                tracing::info!("the cached client registration was refused; registering again");
+                continue;
+            }
+            Err(e) => return Err(e),
+        }
+    }
 }

@@ -369,6 +369,7 @@ impl App {
                 Some(t) => vec![Effect::Dev(DevEffect::SignOut(t))],
                 None => vec![],
             },
+            Command::SignIn => self.begin_sign_in(),
             _ => vec![],
         }
     }

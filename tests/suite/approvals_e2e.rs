@@ -6,6 +6,9 @@ use crate::common::tmux::{Tmux, centry_bin};
 
 #[test]
 fn demo_approval_teams_broken_team_and_its_sessions() {
+    if !crate::common::tmux::usable() {
+        return;
+    }
     let home = tempfile::tempdir().unwrap();
     let t = Tmux::start(
         &[centry_bin(), "--demo"],

@@ -9,6 +9,9 @@ fn home() -> tempfile::TempDir {
 
 #[test]
 fn demo_device_sign_in_lists_filters_opens_a_role_and_masks_credentials() {
+    if !crate::common::tmux::usable() {
+        return;
+    }
     let home = home();
     let h = home.path().to_str().unwrap();
     let t = Tmux::start(
@@ -65,6 +68,9 @@ fn demo_device_sign_in_lists_filters_opens_a_role_and_masks_credentials() {
 
 #[test]
 fn demo_browser_sign_in_follows_the_authorize_redirect_to_the_loopback_listener() {
+    if !crate::common::tmux::usable() {
+        return;
+    }
     let home = home();
     let h = home.path().to_str().unwrap();
     // A "browser" that follows the emulator's redirect to centry's loopback listener.

@@ -548,16 +548,16 @@ impl AccountsView {
     pub fn render(&mut self, f: &mut Frame, area: Rect, sh: &Shared) {
         let th = &sh.theme;
         let now = sh.now;
-        let [status, head, body] = Layout::vertical([
+        let err_h = u16::from(self.error.is_some());
+        let [status, err, head, body] = Layout::vertical([
             Constraint::Length(1),
+            Constraint::Length(err_h),
             Constraint::Length(1),
             Constraint::Min(1),
         ])
         .areas(area);
         f.render_widget(Paragraph::new(self.status_line(sh, now)), status);
-        let body = if let Some(e) = &self.error {
-            let [err, rest] =
-                Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(body);
+        if let Some(e) = &self.error {
             f.render_widget(
                 Paragraph::new(Line::styled(
                     format!(
@@ -570,10 +570,7 @@ impl AccountsView {
                 )),
                 err,
             );
-            rest
-        } else {
-            body
-        };
+        }
         if self.rows.is_empty() {
             let msg = if self.loading.is_some() {
                 "Loading accounts…"

@@ -208,37 +208,20 @@ pub fn run(r: &mut Runner, effect: DevEffect) {
         } => {
             let cancel = r.token("signin");
             tokio::spawn(async move {
-                let result = async {
-                    let reg = auth::register(&cx.svc, &target, flow).await?;
-                    let grant = match flow {
-                        Flow::DeviceCode => {
-                            let start = auth::start_device(&cx.svc, &target, &reg).await?;
-                            if open_browser {
-                                let url = start.verification_uri_complete.clone();
-                                let _ = tokio::task::spawn_blocking(move || webbrowser::open(&url))
-                                    .await;
-                            }
-                            cx.send(Action::Dev(DevMsg::DeviceStarted(start.clone())));
-                            auth::poll_device(&cx.svc, &reg, &start, &cancel).await?
+                let tx = cx.clone();
+                let started = move |s: auth::SignInStarted| match s {
+                    auth::SignInStarted::Device(d) => {
+                        if open_browser {
+                            let _ = webbrowser::open(&d.verification_uri_complete);
                         }
-                        Flow::AuthCode => {
-                            let start = auth::start_pkce(&cx.svc, &target, &reg).await?;
-                            let url = start.authorize_url.clone();
-                            let opened = if open_browser {
-                                let u = url.clone();
-                                tokio::task::spawn_blocking(move || webbrowser::open(&u).is_ok())
-                                    .await
-                                    .unwrap_or(false)
-                            } else {
-                                false
-                            };
-                            cx.send(Action::Dev(DevMsg::BrowserStarted { url, opened }));
-                            auth::finish_pkce(&cx.svc, &reg, start, &cancel).await?
-                        }
-                    };
-                    auth::save(&target, &reg, &grant)
-                }
-                .await;
+                        tx.send(Action::Dev(DevMsg::DeviceStarted(d)));
+                    }
+                    auth::SignInStarted::Browser(url) => {
+                        let opened = open_browser && webbrowser::open(&url).is_ok();
+                        tx.send(Action::Dev(DevMsg::BrowserStarted { url, opened }));
+                    }
+                };
+                let result = auth::sign_in(&cx.svc, &target, flow, started, &cancel).await;
                 if !cancel.is_cancelled() {
                     cx.send(Action::Dev(DevMsg::SignedIn(result)));
                 }

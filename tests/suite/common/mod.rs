@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod headless;
 pub mod render;
 pub mod tmux;
 
@@ -10,9 +11,19 @@ use aws_credential_types::Credentials;
 use centry::emulator::{Emulator, EmulatorConfig, Org};
 use centry::services::{Endpoint, Services};
 
+static INSTANCE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// A start URL unique to this emulator, so tests running in parallel never share token or
+/// listing caches (centry keys them by start URL and session).
+fn unique_start_url(org: &mut Org) {
+    let n = INSTANCE.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    org.instance.start_url = format!("https://acme-{}-{n}.awsapps.com/start", std::process::id());
+}
+
 /// Start the demo organisation with auto-approval as `jordan.lee` (fast).
 pub async fn demo() -> Emulator {
     let mut cfg = EmulatorConfig::demo();
+    unique_start_url(&mut cfg.org);
     cfg.settings.auto_approve = Some("jordan.lee".into());
     cfg.settings.auto_approve_delay_ms = 50;
     Emulator::start(cfg).await.expect("emulator starts")
@@ -22,6 +33,7 @@ pub async fn demo() -> Emulator {
 pub async fn with(org: Org, tweak: impl FnOnce(&mut EmulatorConfig)) -> Emulator {
     let mut cfg = EmulatorConfig::demo();
     cfg.org = org;
+    unique_start_url(&mut cfg.org);
     tweak(&mut cfg);
     Emulator::start(cfg).await.expect("emulator starts")
 }

@@ -22,12 +22,28 @@ pub fn timeout() -> Duration {
     Duration::from_secs(secs)
 }
 
-/// Whether tmux is installed (CI installs it; locally a missing tmux fails loudly).
+/// Whether tmux is installed.
 pub fn available() -> bool {
     Command::new("tmux")
         .arg("-V")
         .output()
         .is_ok_and(|o| o.status.success())
+}
+
+/// Whether end-to-end tests can run here. Without tmux they are skipped with a notice, unless
+/// `CENTRY_REQUIRE_TMUX` is set (as `.ci/run` does), in which case they fail.
+pub fn usable() -> bool {
+    if available() {
+        return true;
+    }
+    assert!(
+        std::env::var_os("CENTRY_REQUIRE_TMUX").is_none(),
+        "CENTRY_REQUIRE_TMUX is set but tmux is not installed"
+    );
+    eprintln!(
+        "end-to-end test skipped: tmux is not installed (apt-get install tmux; .ci/run does)"
+    );
+    false
 }
 
 impl Tmux {

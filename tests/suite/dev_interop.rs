@@ -1,0 +1,160 @@
+//! The developer commands as separate processes, sharing files with the AWS CLI: a centry
+//! login serves the AWS CLI's SSO profiles, an AWS CLI-format cache serves centry, and
+//! `centry creds --format credential-process` works as `credential_process`. Also the clear
+//! errors for corrupt caches and configs, which are left as they were.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use crate::common::{self, MGMT};
+
+struct Env {
+    _rt: tokio::runtime::Runtime,
+    emu: centry::emulator::Emulator,
+    home: tempfile::TempDir,
+}
+
+fn env() -> Env {
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let emu = rt.block_on(common::demo());
+    let home = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(home.path().join(".aws")).unwrap();
+    let config = format!(
+        "[sso-session acme]\nsso_start_url = {url}\nsso_region = us-east-1\nsso_registration_scopes = sso:account:access\n\n\
+         [profile audit]\nsso_session = acme\nsso_account_id = {MGMT}\nsso_role_name = IdentityCenterAuditor\nregion = us-east-1\n\n\
+         [profile cp]\ncredential_process = {bin} creds --sso-session acme --account {MGMT} --role IdentityCenterAuditor --format credential-process\nregion = us-east-1\n",
+        url = emu.start_url(),
+        bin = env!("CARGO_BIN_EXE_centry"),
+    );
+    std::fs::write(home.path().join(".aws/config"), config).unwrap();
+    Env { _rt: rt, emu, home }
+}
+
+impl Env {
+    fn run(&self, program: &str, args: &[&str]) -> Output {
+        Command::new(program)
+            .args(args)
+            .env("HOME", self.home.path())
+            .env_remove("AWS_PROFILE")
+            .env_remove("AWS_CONFIG_FILE")
+            .env("AWS_ENDPOINT_URL", self.emu.endpoint_url())
+            .env("CENTRY_CACHE_DIR", self.home.path().join("centry-cache"))
+            .env("CENTRY_DATA_DIR", self.home.path().join("centry-data"))
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .output()
+            .unwrap_or_else(|e| panic!("{program} runs: {e}"))
+    }
+
+    fn centry(&self, args: &[&str]) -> Output {
+        self.run(env!("CARGO_BIN_EXE_centry"), args)
+    }
+
+    fn token_file(&self) -> std::path::PathBuf {
+        // SHA-1 of the sso-session name, as the AWS CLI names it.
+        self.home.path().join(".aws/sso/cache").join(centry::services::token_cache::CacheKey::Session("acme".into()).file_name())
+    }
+}
+
+fn text(o: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+}
+
+fn aws_available() -> bool {
+    let ok = Command::new("aws").arg("--version").output().is_ok_and(|o| o.status.success());
+    if !ok {
+        assert!(std::env::var_os("CENTRY_REQUIRE_AWSCLI").is_none(), "CENTRY_REQUIRE_AWSCLI is set but the AWS CLI is missing");
+        eprintln!("interop with the AWS CLI skipped: aws is not installed");
+    }
+    ok
+}
+
+#[test]
+fn a_centry_login_serves_the_aws_cli_and_credential_process() {
+    let e = env();
+    let out = e.centry(&["login", "--sso-session", "acme", "--device-code", "--no-browser"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let token = e.token_file();
+    assert!(token.exists(), "the token is cached where the AWS CLI looks");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&token).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+    let status = e.centry(&["status", "--sso-session", "acme", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
+    assert_eq!(v["state"], "signed-in");
+    let accounts = e.centry(&["accounts", "--sso-session", "acme", "--json"]);
+    assert!(accounts.status.success(), "{}", text(&accounts));
+    let first: serde_json::Value = serde_json::from_str(String::from_utf8_lossy(&accounts.stdout).lines().next().unwrap()).unwrap();
+    for key in ["accountId", "accountName", "emailAddress", "roles"] {
+        assert!(first.get(key).is_some(), "accounts --json has {key}: {first}");
+    }
+    let roles = e.centry(&["roles", MGMT, "--sso-session", "acme", "--json"]);
+    let r: serde_json::Value = serde_json::from_str(String::from_utf8_lossy(&roles.stdout).lines().next().unwrap()).unwrap();
+    assert_eq!(r["accountId"], MGMT);
+    assert_eq!(r["roleName"], "IdentityCenterAuditor");
+    if !aws_available() {
+        return;
+    }
+    let who = e.run("aws", &["sts", "get-caller-identity", "--profile", "audit", "--output", "json"]);
+    assert!(who.status.success(), "the AWS CLI used centry's cached token: {}", text(&who));
+    let v: serde_json::Value = serde_json::from_slice(&who.stdout).unwrap();
+    assert!(v["Arn"].as_str().unwrap().contains("AWSReservedSSO_IdentityCenterAuditor_"), "{v}");
+    let who = e.run("aws", &["sts", "get-caller-identity", "--profile", "cp", "--output", "json"]);
+    assert!(who.status.success(), "credential_process works: {}", text(&who));
+    let v: serde_json::Value = serde_json::from_slice(&who.stdout).unwrap();
+    assert_eq!(v["Account"], MGMT);
+}
+
+#[test]
+fn a_token_cached_in_the_aws_cli_format_serves_centry() {
+    let e = env();
+    // A real token, written the way the AWS CLI's SSO token fetcher writes it.
+    let access = e._rt.block_on(common::device_sign_in(&e.emu));
+    let expires = time::OffsetDateTime::now_utc() + time::Duration::hours(1);
+    let body = format!(
+        "{{\"startUrl\": \"{}\", \"region\": \"us-east-1\", \"accessToken\": \"{access}\", \"expiresAt\": \"{}\"}}",
+        e.emu.start_url(),
+        centry::emulator::wire::iso_s(expires)
+    );
+    std::fs::create_dir_all(e.token_file().parent().unwrap()).unwrap();
+    std::fs::write(e.token_file(), body).unwrap();
+    let out = e.centry(&["accounts", "--sso-session", "acme", "--json"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("\"accountId\":\"381492058412\""));
+}
+
+#[test]
+fn corrupt_token_caches_and_configs_get_clear_errors_and_are_left_alone() {
+    let e = env();
+    std::fs::create_dir_all(e.token_file().parent().unwrap()).unwrap();
+    std::fs::write(e.token_file(), "{\"accessToken\": tru").unwrap();
+    let out = e.centry(&["accounts", "--sso-session", "acme"]);
+    assert!(!out.status.success());
+    let msg = text(&out);
+    assert!(msg.contains("not a valid token cache file") && msg.contains("left as it is"), "{msg}");
+    assert_eq!(std::fs::read_to_string(e.token_file()).unwrap(), "{\"accessToken\": tru");
+    assert!(!msg.contains("panicked"), "{msg}");
+
+    let config = e.home.path().join(".aws/config");
+    let broken = "[sso-session acme]\nsso_start_url = x\nthis line is not ini\n";
+    std::fs::write(&config, broken).unwrap();
+    let out = e.centry(&["accounts"]);
+    assert!(!out.status.success());
+    let msg = text(&out);
+    assert!(msg.contains("config:3:") && msg.contains("was not changed"), "{msg}");
+    assert_eq!(std::fs::read_to_string(&config).unwrap(), broken);
+    let _ = Path::new("");
+}
+
+#[test]
+fn logout_revokes_and_removes_the_token() {
+    let e = env();
+    assert!(e.centry(&["login", "--sso-session", "acme", "--device-code", "--no-browser"]).status.success());
+    let out = e.centry(&["logout", "--sso-session", "acme"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(!e.token_file().exists());
+    let status = e.centry(&["status", "--sso-session", "acme", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
+    assert_eq!(v["state"], "signed-out");
+}
