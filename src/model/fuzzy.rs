@@ -33,30 +33,38 @@ impl FuzzyIndex {
     /// Rows matching `query`, best first (ties keep row order). An empty query keeps every
     /// row in order with score 0. Large lists are scored on all cores.
     pub fn filter(&self, query: &str) -> Vec<(usize, u32)> {
+        self.filter_within(query, None)
+    }
+
+    /// Like [`FuzzyIndex::filter`], scoring only the rows in `within` when given (narrowing
+    /// while someone types).
+    pub fn filter_within(&self, query: &str, within: Option<&[usize]>) -> Vec<(usize, u32)> {
         let pattern = Pattern::parse(query, CaseMatching::Smart, Normalization::Smart);
         if pattern.atoms.is_empty() {
             return (0..self.haystacks.len()).map(|i| (i, 0)).collect();
         }
+        let candidates: Vec<usize> = match within {
+            Some(w) => w.to_vec(),
+            None => (0..self.haystacks.len()).collect(),
+        };
         let threads = std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(1)
             .min(8);
-        let chunk = self.haystacks.len().div_ceil(threads).max(4096);
+        let chunk = candidates.len().div_ceil(threads).max(4096);
         let mut hits: Vec<(usize, u32)> = std::thread::scope(|s| {
-            let handles: Vec<_> = self
-                .haystacks
+            let handles: Vec<_> = candidates
                 .chunks(chunk)
-                .enumerate()
-                .map(|(c, rows)| {
+                .map(|rows| {
                     let pattern = &pattern;
+                    let hay = &self.haystacks;
                     s.spawn(move || {
                         let mut matcher = Matcher::new(nucleo::Config::DEFAULT);
                         rows.iter()
-                            .enumerate()
-                            .filter_map(|(i, h)| {
+                            .filter_map(|&i| {
                                 pattern
-                                    .score(h.slice(..), &mut matcher)
-                                    .map(|sc| (c * chunk + i, sc))
+                                    .score(hay[i].slice(..), &mut matcher)
+                                    .map(|sc| (i, sc))
                             })
                             .collect::<Vec<_>>()
                     })
@@ -69,6 +77,39 @@ impl FuzzyIndex {
         });
         hits.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         hits
+    }
+}
+
+/// A filter that narrows incrementally: when the new query extends the previous one (as
+/// typing does), only the previous matches are scored again — a longer pattern can only match
+/// a subset. Any other change (deleting, editing the middle, negations) rescans every row.
+#[derive(Debug, Default, Clone)]
+pub struct IncrementalFilter {
+    last: String,
+    hits: Vec<(usize, u32)>,
+}
+
+impl IncrementalFilter {
+    /// Apply `query` to `index`; returns the ranked matches.
+    pub fn apply(&mut self, index: &FuzzyIndex, query: &str) -> &[(usize, u32)] {
+        let narrows = !self.last.trim().is_empty()
+            && query.starts_with(&self.last)
+            && !query.contains(&['!', '$', '\\'][..]);
+        self.hits = if narrows {
+            let mut within: Vec<usize> = self.hits.iter().map(|h| h.0).collect();
+            within.sort_unstable();
+            index.filter_within(query, Some(&within))
+        } else {
+            index.filter(query)
+        };
+        self.last = query.to_string();
+        &self.hits
+    }
+
+    /// Forget the previous query (the rows changed).
+    pub fn reset(&mut self) {
+        self.last.clear();
+        self.hits.clear();
     }
 }
 
@@ -110,6 +151,19 @@ mod tests {
         assert_eq!(hits[0].0, 0, "an account id fragment matches");
         assert_eq!(idx.filter("").len(), 3);
         assert!(idx.filter("zzzz").is_empty());
+    }
+
+    #[test]
+    fn narrowing_gives_the_same_answer_as_a_full_scan() {
+        let rows: Vec<String> = (0..5000)
+            .map(|i| format!("acct-{i} {} role-{}", i * 7, i % 13))
+            .collect();
+        let idx = FuzzyIndex::new(rows);
+        let mut inc = IncrementalFilter::default();
+        for q in ["a", "ac", "acc 1", "acc 12", "acc 12 role-1", "acc 1", "x"] {
+            let narrowed = inc.apply(&idx, q).to_vec();
+            assert_eq!(narrowed, idx.filter(q), "query {q:?}");
+        }
     }
 
     #[test]

@@ -5,16 +5,37 @@ use centry::services::callback::CallbackListener;
 
 #[tokio::test]
 async fn a_wrong_state_is_refused_and_the_right_one_completes() {
-    let listener = CallbackListener::bind("expected-state-123".into()).await.unwrap();
+    let listener = CallbackListener::bind("expected-state-123".into())
+        .await
+        .unwrap();
     let port = listener.port();
     let waiting = tokio::spawn(listener.wait());
     let http = reqwest::Client::new();
-    let forged = http.get(format!("http://127.0.0.1:{port}/oauth/callback?code=attacker&state=guess")).send().await.unwrap();
+    let forged = http
+        .get(format!(
+            "http://127.0.0.1:{port}/oauth/callback?code=attacker&state=guess"
+        ))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(forged.status(), 400);
-    assert!(!waiting.is_finished(), "a forged redirect does not complete the sign-in");
-    let other = http.get(format!("http://127.0.0.1:{port}/elsewhere")).send().await.unwrap();
+    assert!(
+        !waiting.is_finished(),
+        "a forged redirect does not complete the sign-in"
+    );
+    let other = http
+        .get(format!("http://127.0.0.1:{port}/elsewhere"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(other.status(), 404);
-    let real = http.get(format!("http://127.0.0.1:{port}/oauth/callback?code=good&state=expected-state-123")).send().await.unwrap();
+    let real = http
+        .get(format!(
+            "http://127.0.0.1:{port}/oauth/callback?code=good&state=expected-state-123"
+        ))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(real.status(), 200);
     assert_eq!(waiting.await.unwrap().unwrap(), "good");
 }

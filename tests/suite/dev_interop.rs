@@ -15,7 +15,11 @@ struct Env {
 }
 
 fn env() -> Env {
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
     let emu = rt.block_on(common::demo());
     let home = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(home.path().join(".aws")).unwrap();
@@ -51,18 +55,31 @@ impl Env {
 
     fn token_file(&self) -> std::path::PathBuf {
         // SHA-1 of the sso-session name, as the AWS CLI names it.
-        self.home.path().join(".aws/sso/cache").join(centry::services::token_cache::CacheKey::Session("acme".into()).file_name())
+        self.home
+            .path()
+            .join(".aws/sso/cache")
+            .join(centry::services::token_cache::CacheKey::Session("acme".into()).file_name())
     }
 }
 
 fn text(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
 }
 
 fn aws_available() -> bool {
-    let ok = Command::new("aws").arg("--version").output().is_ok_and(|o| o.status.success());
+    let ok = Command::new("aws")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
     if !ok {
-        assert!(std::env::var_os("CENTRY_REQUIRE_AWSCLI").is_none(), "CENTRY_REQUIRE_AWSCLI is set but the AWS CLI is missing");
+        assert!(
+            std::env::var_os("CENTRY_REQUIRE_AWSCLI").is_none(),
+            "CENTRY_REQUIRE_AWSCLI is set but the AWS CLI is missing"
+        );
         eprintln!("interop with the AWS CLI skipped: aws is not installed");
     }
     ok
@@ -71,37 +88,98 @@ fn aws_available() -> bool {
 #[test]
 fn a_centry_login_serves_the_aws_cli_and_credential_process() {
     let e = env();
-    let out = e.centry(&["login", "--sso-session", "acme", "--device-code", "--no-browser"]);
+    let out = e.centry(&[
+        "login",
+        "--sso-session",
+        "acme",
+        "--device-code",
+        "--no-browser",
+    ]);
     assert!(out.status.success(), "{}", text(&out));
     let token = e.token_file();
-    assert!(token.exists(), "the token is cached where the AWS CLI looks");
+    assert!(
+        token.exists(),
+        "the token is cached where the AWS CLI looks"
+    );
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        assert_eq!(std::fs::metadata(&token).unwrap().permissions().mode() & 0o777, 0o600);
+        assert_eq!(
+            std::fs::metadata(&token).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
     }
     let status = e.centry(&["status", "--sso-session", "acme", "--json"]);
     let v: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
     assert_eq!(v["state"], "signed-in");
     let accounts = e.centry(&["accounts", "--sso-session", "acme", "--json"]);
     assert!(accounts.status.success(), "{}", text(&accounts));
-    let first: serde_json::Value = serde_json::from_str(String::from_utf8_lossy(&accounts.stdout).lines().next().unwrap()).unwrap();
+    let first: serde_json::Value = serde_json::from_str(
+        String::from_utf8_lossy(&accounts.stdout)
+            .lines()
+            .next()
+            .unwrap(),
+    )
+    .unwrap();
     for key in ["accountId", "accountName", "emailAddress", "roles"] {
-        assert!(first.get(key).is_some(), "accounts --json has {key}: {first}");
+        assert!(
+            first.get(key).is_some(),
+            "accounts --json has {key}: {first}"
+        );
     }
     let roles = e.centry(&["roles", MGMT, "--sso-session", "acme", "--json"]);
-    let r: serde_json::Value = serde_json::from_str(String::from_utf8_lossy(&roles.stdout).lines().next().unwrap()).unwrap();
+    let r: serde_json::Value = serde_json::from_str(
+        String::from_utf8_lossy(&roles.stdout)
+            .lines()
+            .next()
+            .unwrap(),
+    )
+    .unwrap();
     assert_eq!(r["accountId"], MGMT);
     assert_eq!(r["roleName"], "IdentityCenterAuditor");
     if !aws_available() {
         return;
     }
-    let who = e.run("aws", &["sts", "get-caller-identity", "--profile", "audit", "--output", "json"]);
-    assert!(who.status.success(), "the AWS CLI used centry's cached token: {}", text(&who));
+    let who = e.run(
+        "aws",
+        &[
+            "sts",
+            "get-caller-identity",
+            "--profile",
+            "audit",
+            "--output",
+            "json",
+        ],
+    );
+    assert!(
+        who.status.success(),
+        "the AWS CLI used centry's cached token: {}",
+        text(&who)
+    );
     let v: serde_json::Value = serde_json::from_slice(&who.stdout).unwrap();
-    assert!(v["Arn"].as_str().unwrap().contains("AWSReservedSSO_IdentityCenterAuditor_"), "{v}");
-    let who = e.run("aws", &["sts", "get-caller-identity", "--profile", "cp", "--output", "json"]);
-    assert!(who.status.success(), "credential_process works: {}", text(&who));
+    assert!(
+        v["Arn"]
+            .as_str()
+            .unwrap()
+            .contains("AWSReservedSSO_IdentityCenterAuditor_"),
+        "{v}"
+    );
+    let who = e.run(
+        "aws",
+        &[
+            "sts",
+            "get-caller-identity",
+            "--profile",
+            "cp",
+            "--output",
+            "json",
+        ],
+    );
+    assert!(
+        who.status.success(),
+        "credential_process works: {}",
+        text(&who)
+    );
     let v: serde_json::Value = serde_json::from_slice(&who.stdout).unwrap();
     assert_eq!(v["Account"], MGMT);
 }
@@ -132,8 +210,14 @@ fn corrupt_token_caches_and_configs_get_clear_errors_and_are_left_alone() {
     let out = e.centry(&["accounts", "--sso-session", "acme"]);
     assert!(!out.status.success());
     let msg = text(&out);
-    assert!(msg.contains("not a valid token cache file") && msg.contains("left as it is"), "{msg}");
-    assert_eq!(std::fs::read_to_string(e.token_file()).unwrap(), "{\"accessToken\": tru");
+    assert!(
+        msg.contains("not a valid token cache file") && msg.contains("left as it is"),
+        "{msg}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(e.token_file()).unwrap(),
+        "{\"accessToken\": tru"
+    );
     assert!(!msg.contains("panicked"), "{msg}");
 
     let config = e.home.path().join(".aws/config");
@@ -142,7 +226,10 @@ fn corrupt_token_caches_and_configs_get_clear_errors_and_are_left_alone() {
     let out = e.centry(&["accounts"]);
     assert!(!out.status.success());
     let msg = text(&out);
-    assert!(msg.contains("config:3:") && msg.contains("was not changed"), "{msg}");
+    assert!(
+        msg.contains("config:3:") && msg.contains("was not changed"),
+        "{msg}"
+    );
     assert_eq!(std::fs::read_to_string(&config).unwrap(), broken);
     let _ = Path::new("");
 }
@@ -150,7 +237,17 @@ fn corrupt_token_caches_and_configs_get_clear_errors_and_are_left_alone() {
 #[test]
 fn logout_revokes_and_removes_the_token() {
     let e = env();
-    assert!(e.centry(&["login", "--sso-session", "acme", "--device-code", "--no-browser"]).status.success());
+    assert!(
+        e.centry(&[
+            "login",
+            "--sso-session",
+            "acme",
+            "--device-code",
+            "--no-browser"
+        ])
+        .status
+        .success()
+    );
     let out = e.centry(&["logout", "--sso-session", "acme"]);
     assert!(out.status.success(), "{}", text(&out));
     assert!(!e.token_file().exists());

@@ -12,7 +12,7 @@ use time::OffsetDateTime;
 
 use super::DevEffect;
 use crate::model::account::{Listing, ListingDiff};
-use crate::model::fuzzy::{FuzzyIndex, match_positions};
+use crate::model::fuzzy::{FuzzyIndex, IncrementalFilter, match_positions};
 use crate::services::ServiceError;
 use crate::services::local_store::Prefs;
 use crate::services::portal::{ListingEvent, Progress};
@@ -101,6 +101,7 @@ pub struct AccountsView {
     /// Rows in display order (before filtering).
     pub rows: Vec<Row>,
     index: FuzzyIndex,
+    narrowing: IncrementalFilter,
     /// Visible rows: indexes into `rows`.
     pub visible: Vec<usize>,
     /// The filter.
@@ -125,6 +126,7 @@ impl Default for AccountsView {
             diff: ListingDiff::default(),
             rows: Vec::new(),
             index: FuzzyIndex::default(),
+            narrowing: IncrementalFilter::default(),
             visible: Vec::new(),
             filter: Default::default(),
             list: ListState::default(),
@@ -337,6 +339,7 @@ impl AccountsView {
             )
         }));
         self.rows = rows;
+        self.narrowing.reset();
         self.refilter();
         if let Some(k) = keep
             && let Some(pos) = self.visible.iter().position(|&i| {
@@ -353,10 +356,10 @@ impl AccountsView {
     /// Apply the filter: ranked by match score (ties keep the preferred order).
     pub fn refilter(&mut self) {
         self.visible = self
-            .index
-            .filter(&self.filter.text)
-            .into_iter()
-            .map(|(i, _)| i)
+            .narrowing
+            .apply(&self.index, &self.filter.text)
+            .iter()
+            .map(|(i, _)| *i)
             .collect();
         self.list.clamp(self.visible.len());
     }
