@@ -3,6 +3,7 @@
 //! functions; the emulator and real AWS are the same code path with a different endpoint.
 
 pub mod error;
+pub mod trail_files;
 
 use std::time::Duration;
 

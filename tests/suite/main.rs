@@ -2,3 +2,6 @@
 
 mod common;
 mod emulator_signin;
+mod trail_files;
+mod trail_fixtures;
+mod trail_mutations;

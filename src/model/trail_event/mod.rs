@@ -19,8 +19,8 @@
 //! events`, the follow mode and the emulator's event log. Submodules:
 //! - `view`: a lenient, allocation-light reading of the JSON (unknown keys and wrong types never
 //!   fail a record);
-//! - [`parse`]: building a [`TrailEvent`] from a JSON value, a string, a stream element or a
-//!   LookupEvents event;
+//! - [`parse`]: building a [`TrailEvent`] from a JSON value, a string, the bytes of one record in
+//!   a log file, or a LookupEvents event;
 //! - [`classify`]: event groups, formats, outcomes, masked names, MFA factors;
 //! - [`user_agent`]: the short user agent shown in the stream;
 //! - [`json_line`]: the `centry events --json` line;
@@ -39,7 +39,9 @@ use time::OffsetDateTime;
 
 pub use filter::{EventFilter, IpMatch};
 pub use json_line::JsonLine;
-pub use parse::{LookupEvent, RecordSeed, parse_json_str, parse_lookup_event, parse_record};
+pub use parse::{
+    LookupEvent, parse_json_str, parse_lookup_event, parse_record, parse_record_bytes,
+};
 pub use user_agent::short_user_agent;
 
 /// One CloudTrail record reduced to what the security console shows and filters on.

@@ -1,20 +1,21 @@
 //! Building a [`TrailEvent`] from the places records come from: a `serde_json::Value` (the
-//! emulator), a JSON string, one element of a log file being streamed ([`RecordSeed`]), and a
+//! emulator), a JSON string, the bytes of one record in a log file, and a
 //! LookupEvents `Event` ([`LookupEvent`]). All of them go through the same lenient view and the
-//! same [`build`], so every source yields identical fields for the same record.
+//! same `build`, so every source yields identical fields for the same record.
 
 use std::borrow::Cow;
 use std::fmt;
 
-use serde::de::{DeserializeSeed, Deserializer};
 use serde_json::value::RawValue;
 use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
 use time::{OffsetDateTime, PrimitiveDateTime, UtcOffset};
 
 use super::classify::{self, IdentityShape};
-use super::view::{self, RecordView, Str};
-use super::{MfaDetails, Outcome, Target, TrailEvent, TrailEventError, UserName, UserNameSource};
+use super::view::{self, DetailsView, RecordView, RequestView, Str};
+use super::{
+    EventGroup, MfaDetails, Outcome, Target, TrailEvent, TrailEventError, UserName, UserNameSource,
+};
 
 /// Parses one record held as a JSON value; the raw record is kept.
 pub fn parse_record(value: &serde_json::Value) -> Result<TrailEvent, TrailEventError> {
@@ -82,33 +83,24 @@ pub fn parse_lookup_event(event: &LookupEvent) -> Result<TrailEvent, TrailEventE
     parse_raw(raw, &fallback)
 }
 
-/// Deserializes one record from any serde deserializer, typically one element of a log file's
-/// `Records` array read from a stream.
-///
-/// The outer `Result` is the deserializer's: broken JSON or an I/O error, after which the stream
-/// cannot go on. The inner one is the record's: a malformed record that the caller counts and
-/// skips. With `keep_raw` the record's text is buffered and kept in [`TrailEvent::raw`];
-/// without it the record is read straight into the event, which is faster for bulk scans.
-#[derive(Debug, Clone, Copy)]
-pub struct RecordSeed {
-    /// Keep the record's JSON text for the detail pane.
-    pub keep_raw: bool,
-}
-
-impl<'de> DeserializeSeed<'de> for RecordSeed {
-    type Value = Result<TrailEvent, TrailEventError>;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        if self.keep_raw {
-            let raw: Box<RawValue> = serde::Deserialize::deserialize(deserializer)?;
-            Ok(parse_raw(raw, &Fallback::default()))
-        } else {
-            Ok(match view::read_record(deserializer)? {
-                Some(view) => build_owned(view, &Fallback::default()),
-                None => Err(TrailEventError::NotAnObject),
-            })
-        }
+/// Parses one record from its JSON bytes, as a log reader finds them. With `keep_raw` the text
+/// is kept in [`TrailEvent::raw`]; without it the record is read straight into the event (no
+/// copy of the text), which is what bulk scans that print only extracted fields want.
+pub fn parse_record_bytes(json: &[u8], keep_raw: bool) -> Result<TrailEvent, TrailEventError> {
+    let mut de = serde_json::Deserializer::from_slice(json);
+    if keep_raw {
+        let raw: Box<RawValue> =
+            serde::Deserialize::deserialize(&mut de).map_err(|e| invalid_json(&e))?;
+        de.end().map_err(|e| invalid_json(&e))?;
+        return parse_raw(raw, &Fallback::default());
     }
+    let view = match view::read_record(&mut de) {
+        Ok(Some(view)) => view,
+        Ok(None) => return Err(TrailEventError::NotAnObject),
+        Err(e) => return Err(invalid_json(&e)),
+    };
+    de.end().map_err(|e| invalid_json(&e))?;
+    build_owned(view, &Fallback::default())
 }
 
 /// Values from outside the record (LookupEvents) used when the record lacks them.
@@ -200,13 +192,21 @@ fn build(
         } else {
             Outcome::Success
         },
-        target: Target {
-            account_id: owned(view.details.account_id).or_else(|| owned(view.request.account_id)),
-            role_name: owned(view.details.role_name).or_else(|| owned(view.request.role_name)),
-        },
+        target: target(view.details, view.request, group),
         person: None,
         raw,
     })
+}
+
+/// The portal target: `serviceEventDetails`, else (portal calls only, where the parameters are
+/// the account and permission-set role asked for) `requestParameters`.
+fn target(details: DetailsView<'_>, request: RequestView<'_>, group: EventGroup) -> Target {
+    let portal = group == EventGroup::Portal;
+    let fallback = |value: Str<'_>| if portal { owned(value) } else { None };
+    Target {
+        account_id: owned(details.account_id).or_else(|| fallback(request.account_id)),
+        role_name: owned(details.role_name).or_else(|| fallback(request.role_name)),
+    }
 }
 
 /// `userIdentity.userName`, else `additionalEventData.UserName`; a real name wins over a masked
@@ -479,20 +479,34 @@ mod tests {
     }
 
     #[test]
-    fn streamed_records_give_the_same_event_with_or_without_raw() {
+    fn record_bytes_give_the_same_event_with_or_without_raw() {
         let text = transition_challenge().to_string();
+        let expected = parse_record(&transition_challenge())
+            .unwrap()
+            .to_json_line();
         for keep_raw in [true, false] {
-            let mut de = serde_json::Deserializer::from_reader(text.as_bytes());
-            let e = RecordSeed { keep_raw }
-                .deserialize(&mut de)
-                .unwrap()
-                .unwrap();
-            assert_eq!(e.format, EventFormat::Transition);
-            assert_eq!(
-                e.user_id.as_deref(),
-                Some("a11111-1111-1111-11a1-111aa111aa11")
-            );
+            let e = parse_record_bytes(text.as_bytes(), keep_raw).unwrap();
+            assert_eq!(e.to_json_line(), expected);
             assert_eq!(e.raw.is_some(), keep_raw);
+            let broken = parse_record_bytes(&text.as_bytes()[..text.len() - 1], keep_raw);
+            assert!(
+                matches!(broken, Err(TrailEventError::InvalidJson(_))),
+                "{broken:?}"
+            );
+            let trailing = parse_record_bytes(format!("{text} x").as_bytes(), keep_raw);
+            assert!(
+                matches!(trailing, Err(TrailEventError::InvalidJson(_))),
+                "{trailing:?}"
+            );
+            assert_eq!(
+                parse_record_bytes(b"[]", keep_raw).unwrap_err(),
+                TrailEventError::NotAnObject
+            );
+            let bad_utf8 = parse_record_bytes(b"{\"eventID\": \"\xff\"}", keep_raw);
+            assert!(
+                matches!(bad_utf8, Err(TrailEventError::InvalidJson(_))),
+                "{bad_utf8:?}"
+            );
         }
     }
 
@@ -505,6 +519,14 @@ mod tests {
         assert_eq!(e.target.role_name.as_deref(), Some("Admin"));
         r["serviceEventDetails"] = serde_json::Value::Null;
         r["requestParameters"] = json!({"accountId": "444455556666", "roleName": "ReadOnly"});
+        let e = parse_record(&r).unwrap();
+        assert_eq!(
+            e.target,
+            Target::default(),
+            "request parameters count only for portal calls"
+        );
+        r["eventSource"] = json!("sso.amazonaws.com");
+        r["eventName"] = json!("GetRoleCredentials");
         let e = parse_record(&r).unwrap();
         assert_eq!(e.target.account_id.as_deref(), Some("444455556666"));
         assert_eq!(e.target.role_name.as_deref(), Some("ReadOnly"));
