@@ -7,11 +7,14 @@
 //! where a failed record would end the whole file. Strings are borrowed from the input when it
 //! allows (a `&str` or `&Value` without escapes) and owned otherwise (a reader).
 
+mod lenient;
+
 use std::borrow::Cow;
-use std::fmt;
 use std::marker::PhantomData;
 
-use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{Deserializer, MapAccess};
+
+use lenient::{ObjectView, ObjectVisitor, flag, object, skip, text};
 
 /// A string that may be borrowed from the input.
 pub(super) type Str<'a> = Option<Cow<'a, str>>;
@@ -84,14 +87,6 @@ pub(super) struct RequestView<'a> {
     pub role_name: Str<'a>,
 }
 
-/// An object read key by key. `Key` is what a key name classifies to, so keys are matched
-/// without being allocated.
-trait ObjectView<'de>: Default {
-    type Key;
-    fn key(name: &str) -> Self::Key;
-    fn value<A: MapAccess<'de>>(&mut self, key: Self::Key, map: &mut A) -> Result<(), A::Error>;
-}
-
 /// Reads one record: `Ok(None)` when the JSON value is not an object.
 pub(super) fn read_record<'de, D: Deserializer<'de>>(
     deserializer: D,
@@ -99,25 +94,7 @@ pub(super) fn read_record<'de, D: Deserializer<'de>>(
     deserializer.deserialize_any(ObjectVisitor::<RecordView<'de>>(PhantomData))
 }
 
-/// `next_value` for a lenient string.
-fn text<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Str<'de>, A::Error> {
-    map.next_value_seed(TextSeed)
-}
-
-/// `next_value` for a lenient flag.
-fn flag<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Option<bool>, A::Error> {
-    map.next_value_seed(FlagSeed)
-}
-
-/// `next_value` for a nested object (absent unless it is an object).
-fn object<'de, T: ObjectView<'de>, A: MapAccess<'de>>(map: &mut A) -> Result<Option<T>, A::Error> {
-    map.next_value_seed(ObjectSeed::<T>(PhantomData))
-}
-
-fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
-    map.next_value::<IgnoredAny>().map(|_| ())
-}
-
+/// The record keys centry reads.
 pub(super) enum RecordKey {
     EventId,
     EventTime,
@@ -184,6 +161,7 @@ impl<'de> ObjectView<'de> for RecordView<'de> {
     }
 }
 
+/// The `userIdentity` keys centry reads.
 pub(super) enum IdentityKey {
     Kind,
     UserName,
@@ -297,6 +275,7 @@ impl<'de> ObjectView<'de> for AttributesView {
     }
 }
 
+/// The `additionalEventData` keys centry reads.
 pub(super) enum AdditionalKey {
     UserName,
     CredentialType,
@@ -413,243 +392,6 @@ impl<'de> ObjectView<'de> for FailureScan {
 }
 
 /// Reads an object into `T`, or anything else as `None`.
-struct ObjectSeed<T>(PhantomData<T>);
-
-impl<'de, T: ObjectView<'de>> DeserializeSeed<'de> for ObjectSeed<T> {
-    type Value = Option<T>;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<T>, D::Error> {
-        d.deserialize_any(ObjectVisitor::<T>(PhantomData))
-    }
-}
-
-struct ObjectVisitor<T>(PhantomData<T>);
-
-impl<'de, T: ObjectView<'de>> Visitor<'de> for ObjectVisitor<T> {
-    type Value = Option<T>;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<T>, A::Error> {
-        let mut view = T::default();
-        while let Some(key) = map.next_key_seed(KeySeed::<T>(PhantomData))? {
-            view.value(key, &mut map)?;
-        }
-        Ok(Some(view))
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Option<T>, A::Error> {
-        drain_seq(seq).map(|()| None)
-    }
-
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Option<T>, E> {
-        Ok(None)
-    }
-
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Option<T>, E> {
-        Ok(None)
-    }
-
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Option<T>, E> {
-        Ok(None)
-    }
-
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Option<T>, E> {
-        Ok(None)
-    }
-
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<Option<T>, E> {
-        Ok(None)
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<Option<T>, E> {
-        Ok(None)
-    }
-
-    fn visit_none<E: de::Error>(self) -> Result<Option<T>, E> {
-        Ok(None)
-    }
-}
-
-/// Classifies a map key through `T::key` without allocating it.
-struct KeySeed<T>(PhantomData<T>);
-
-impl<'de, T: ObjectView<'de>> DeserializeSeed<'de> for KeySeed<T> {
-    type Value = T::Key;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<T::Key, D::Error> {
-        d.deserialize_str(self)
-    }
-}
-
-impl<'de, T: ObjectView<'de>> Visitor<'de> for KeySeed<T> {
-    type Value = T::Key;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("an object key")
-    }
-
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<T::Key, E> {
-        Ok(T::key(v))
-    }
-}
-
-/// A value read as a string when it is one; anything else reads as `None`.
-struct TextSeed;
-
-impl<'de> DeserializeSeed<'de> for TextSeed {
-    type Value = Str<'de>;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Str<'de>, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for TextSeed {
-    type Value = Str<'de>;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-
-    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Str<'de>, E> {
-        Ok(Some(Cow::Borrowed(v)))
-    }
-
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Str<'de>, E> {
-        Ok(Some(Cow::Owned(v.to_owned())))
-    }
-
-    fn visit_string<E: de::Error>(self, v: String) -> Result<Str<'de>, E> {
-        Ok(Some(Cow::Owned(v)))
-    }
-
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Str<'de>, E> {
-        Ok(None)
-    }
-
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Str<'de>, E> {
-        Ok(None)
-    }
-
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Str<'de>, E> {
-        Ok(None)
-    }
-
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Str<'de>, E> {
-        Ok(None)
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<Str<'de>, E> {
-        Ok(None)
-    }
-
-    fn visit_none<E: de::Error>(self) -> Result<Str<'de>, E> {
-        Ok(None)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Str<'de>, A::Error> {
-        drain_seq(seq).map(|()| None)
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Str<'de>, A::Error> {
-        drain_map(map).map(|()| None)
-    }
-}
-
-/// A flag logged as a boolean or as `"true"`/`"false"`/`"Yes"`/`"No"`; anything else is `None`.
-struct FlagSeed;
-
-impl<'de> DeserializeSeed<'de> for FlagSeed {
-    type Value = Option<bool>;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<bool>, D::Error> {
-        Ok(match d.deserialize_any(FlagVisitor)? {
-            Flag::Bool(b) => Some(b),
-            Flag::Text(t) => t.as_deref().and_then(parse_flag),
-        })
-    }
-}
-
-enum Flag<'a> {
-    Bool(bool),
-    Text(Str<'a>),
-}
-
-struct FlagVisitor;
-
-impl<'de> Visitor<'de> for FlagVisitor {
-    type Value = Flag<'de>;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Flag<'de>, E> {
-        Ok(Flag::Bool(v))
-    }
-
-    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Flag<'de>, E> {
-        TextSeed.visit_borrowed_str(v).map(Flag::Text)
-    }
-
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Flag<'de>, E> {
-        TextSeed.visit_str(v).map(Flag::Text)
-    }
-
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Flag<'de>, E> {
-        Ok(Flag::Text(None))
-    }
-
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Flag<'de>, E> {
-        Ok(Flag::Text(None))
-    }
-
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Flag<'de>, E> {
-        Ok(Flag::Text(None))
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<Flag<'de>, E> {
-        Ok(Flag::Text(None))
-    }
-
-    fn visit_none<E: de::Error>(self) -> Result<Flag<'de>, E> {
-        Ok(Flag::Text(None))
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Flag<'de>, A::Error> {
-        drain_seq(seq).map(|()| Flag::Text(None))
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Flag<'de>, A::Error> {
-        drain_map(map).map(|()| Flag::Text(None))
-    }
-}
-
-/// `true`/`yes` and `false`/`no`, any case.
-fn parse_flag(s: &str) -> Option<bool> {
-    let s = s.trim();
-    if s.eq_ignore_ascii_case("true") || s.eq_ignore_ascii_case("yes") {
-        Some(true)
-    } else if s.eq_ignore_ascii_case("false") || s.eq_ignore_ascii_case("no") {
-        Some(false)
-    } else {
-        None
-    }
-}
-
-fn drain_seq<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<(), A::Error> {
-    while seq.next_element::<IgnoredAny>()?.is_some() {}
-    Ok(())
-}
-
-fn drain_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<(), A::Error> {
-    while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
