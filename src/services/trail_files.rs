@@ -177,11 +177,11 @@ pub fn read_trail(sources: Vec<TrailSource>, options: ReadOptions) -> TrailReade
     let coordinator = thread::Builder::new()
         .name("trail-files".into())
         .spawn(move || coordinate(sources, &options, workers, &sender, &cancel))
-        .ok();
+        .map_err(|e| format!("could not start the reader thread: {e}"));
     TrailReader {
         batches,
         current: Vec::new().into_iter(),
-        coordinator,
+        coordinator: Some(coordinator),
         cancelled,
     }
 }
@@ -213,7 +213,8 @@ pub fn read_stream(
 pub struct TrailReader {
     batches: Receiver<Vec<TrailEvent>>,
     current: std::vec::IntoIter<TrailEvent>,
-    coordinator: Option<JoinHandle<ReadSummary>>,
+    /// `None` once joined; `Err` when the thread could not be started.
+    coordinator: Option<Result<JoinHandle<ReadSummary>, String>>,
     cancelled: Arc<AtomicBool>,
 }
 
@@ -235,9 +236,20 @@ impl TrailReader {
         let coordinator = self.coordinator.take();
         // Dropping the receiver unblocks workers waiting to send.
         drop(self);
-        let mut summary = match coordinator.map(JoinHandle::join) {
-            Some(Ok(summary)) => summary,
-            _ => ReadSummary::default(),
+        let failure = |message: String| ReadSummary {
+            file_errors: vec![FileError {
+                source: "<reader>".into(),
+                message,
+                records_before: 0,
+            }],
+            ..ReadSummary::default()
+        };
+        let mut summary = match coordinator {
+            Some(Ok(handle)) => handle
+                .join()
+                .unwrap_or_else(|_| failure("the reader thread failed unexpectedly".into())),
+            Some(Err(message)) => failure(message),
+            None => ReadSummary::default(),
         };
         summary.file_errors.sort_by(|a, b| a.source.cmp(&b.source));
         summary

@@ -146,15 +146,26 @@ fn damage_text(rng: &mut StdRng, text: &str) -> String {
             .find(|&i| text.is_char_boundary(i))
             .unwrap_or(0)
     };
-    match rng.random_range(0..4) {
+    let stray = |rng: &mut StdRng| {
+        ["\"", "{", "]", ",", "\\", "\u{0}", "}", ":", "[", "null"]
+            .choose(rng)
+            .copied()
+            .unwrap_or("")
+    };
+    match rng.random_range(0..5) {
         0 => text[..boundary(rng)].to_owned(),
         1 => {
             let at = boundary(rng);
-            let stray = ["\"", "{", "]", ",", "\\", "\u{0}", "}"]
-                .choose(rng)
-                .copied()
-                .unwrap_or("");
-            format!("{}{stray}{}", &text[..at], &text[at..])
+            format!("{}{}{}", &text[..at], stray(rng), &text[at..])
+        }
+        4 => {
+            // Right after a structural character, where array and wrapper damage happens.
+            let marks: Vec<usize> = text
+                .match_indices(['{', '}', '[', ']', ',', ':'])
+                .map(|(i, _)| i + 1)
+                .collect();
+            let at = marks.choose(rng).copied().unwrap_or(0);
+            format!("{}{}{}", &text[..at], stray(rng), &text[at..])
         }
         2 => text.replacen('{', "{\"eventName\": \"Dup\", \"eventTime\": 1, ", 1),
         _ => format!("{}{text}{}", "[".repeat(300), "]".repeat(300)),
@@ -301,8 +312,14 @@ fn damaged_text_never_panics() {
     let seeds = seeds();
     let mut rng = StdRng::seed_from_u64(7);
     for _ in 0..ROUNDS {
-        let record = seeds.choose(&mut rng).cloned().unwrap_or(Value::Null);
-        let text = damage_text(&mut rng, &record.to_string());
+        // A single record, or a small log whose array and wrapper get damaged too.
+        let original = if rng.random_bool(0.5) {
+            seeds.choose(&mut rng).cloned().unwrap_or(Value::Null)
+        } else {
+            let records: Vec<Value> = seeds.choose_multiple(&mut rng, 3).cloned().collect();
+            json!({ "Records": records })
+        };
+        let text = damage_text(&mut rng, &original.to_string());
         let result = parse_json_str(&text);
         match serde_json::from_str::<Value>(&text) {
             Ok(value) => check(&value, &result),

@@ -251,7 +251,8 @@ impl<R: Read> Scanner<R> {
                         }
                     }
                     b',' | b'}' | b']' | b' ' | b'\n' | b'\r' | b'\t' if scalar => {
-                        return Ok(self.take(start, i - 1));
+                        // A value always takes at least one byte, so callers make progress.
+                        return Ok(self.take(start, (i - 1).max(start + 1)));
                     }
                     _ => {}
                 }
@@ -287,6 +288,7 @@ impl<R: Read> Scanner<R> {
                     return Ok(());
                 }
                 b',' => self.pos += 1,
+                b'}' => return Err(StreamError::Syntax("unexpected '}' in an array")),
                 _ => {
                     let element = self.scan_value()?;
                     deliver(&self.buf[element])?;
@@ -324,6 +326,7 @@ impl<R: Read> Scanner<R> {
                             // "Records": null is an empty log.
                             self.scan_value()?;
                         }
+                        b'}' | b']' | b',' => return Err(StreamError::Syntax("expected a value")),
                         _ if is_records => return Err(StreamError::RecordsNotArray),
                         _ => {
                             self.scan_value()?;
@@ -452,6 +455,14 @@ mod tests {
         ));
         assert!(matches!(
             read("{\"Records\" 3}", 64).2,
+            Err(StreamError::Syntax(_))
+        ));
+        // Found by cargo fuzz: a stray brace in an array once made the scanner spin in place.
+        let (ids, _, result) = read(&format!("[{}}}]", record("a")), 64);
+        assert_eq!(ids, ["a"]);
+        assert!(matches!(result, Err(StreamError::Syntax(_))), "{result:?}");
+        assert!(matches!(
+            read("{\"Records\":[}", 64).2,
             Err(StreamError::Syntax(_))
         ));
         let (ids, _, result) = read("{\"Records\": null}", 64);
