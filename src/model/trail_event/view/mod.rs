@@ -3,9 +3,10 @@
 //!
 //! The visitors are written by hand rather than derived so that no valid JSON can fail them:
 //! unknown keys are skipped, wrong types read as absent and a repeated key simply overwrites
-//! (serde's derive would reject the record). That matters when reading a log stream directly,
-//! where a failed record would end the whole file. Strings are borrowed from the input when it
-//! allows (a `&str` or `&Value` without escapes) and owned otherwise (a reader).
+//! (serde's derive would reject the record): a record from a newer CloudTrail version, or a
+//! field logged with an odd type, still yields an event. Only the keys used are read, and
+//! strings are borrowed from the input where it allows (bytes, `&str` or `&Value`, without
+//! escapes), so a record costs few allocations.
 
 mod lenient;
 
