@@ -8,4 +8,5 @@ pub mod secret;
 pub mod team;
 pub mod team_session;
 pub mod text;
+pub mod trail_event;
 pub mod wire;

@@ -15,6 +15,7 @@ pub mod qdev;
 pub mod signin;
 pub mod targets;
 pub mod token_cache;
+pub mod trail_files;
 pub mod web;
 
 use std::time::Duration;

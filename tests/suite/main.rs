@@ -21,3 +21,6 @@ mod emulator_mpa;
 mod emulator_signin;
 mod org_seed;
 mod referee;
+mod trail_files;
+mod trail_fixtures;
+mod trail_mutations;
