@@ -24,6 +24,7 @@ use super::state::State;
 use super::wire::{ApiError, Protocol, TokenStyle, paginate};
 
 pub use assignment_ops::{ASSIGNMENT_DELAY_MS, settle_assignment_ops};
+pub use {applications::application_arn, tip::tti_arn};
 
 /// An operation handler: the call's input and the state, to the answer or a modeled error.
 type Handler = fn(&mut State, &Call) -> Result<Value, ApiError>;

@@ -15,7 +15,7 @@ use crate::emulator::wire::{ApiError, TokenStyle, paginate};
 const TTI_ARN_PATTERN: &str = "arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b):sso::\\d{12}:trustedTokenIssuer/(sso)?ins-[a-zA-Z0-9-.]{16}/tti-[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}";
 
 /// The ARN of a trusted token issuer.
-fn tti_arn(st: &State, i: usize) -> String {
+pub fn tti_arn(st: &State, i: usize) -> String {
     format!(
         "arn:aws:sso::{}:trustedTokenIssuer/{}/{}",
         st.org.instance.owner_account_id,
