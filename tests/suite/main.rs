@@ -11,5 +11,6 @@ mod emulator_directory;
 mod emulator_faults;
 mod emulator_mpa;
 mod emulator_signin;
+mod emulator_tip;
 mod org_seed;
 mod referee;
