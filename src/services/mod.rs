@@ -13,6 +13,7 @@ pub mod portal;
 pub mod qdev;
 pub mod signin;
 pub mod targets;
+pub mod tip;
 pub mod token_cache;
 pub mod web;
 
