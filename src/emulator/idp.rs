@@ -470,7 +470,7 @@ async fn token(State(emu): State<Arc<Emu>>, uri: Uri, Form(f): Form<TokenForm>) 
     };
     let mut out = json!({
         "token_type": "Bearer",
-        "expires_in": ttl,
+        "expires_in": ttl.max(0),
         "access_token": format!("idp.{}", random_from(ALNUM, 64)),
         "id_token": id_token,
         "scope": scope,

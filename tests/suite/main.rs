@@ -14,3 +14,4 @@ mod emulator_signin;
 mod emulator_tip;
 mod org_seed;
 mod referee;
+mod tip_chain;

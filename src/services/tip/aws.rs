@@ -103,10 +103,10 @@ fn bridge_fix(cfg: &TipConfig, code: &str, msg: &str) -> String {
         "the IdP's token expired before AWS saw it: check this computer's clock, then run `centry tip login`".into()
     } else if m.contains("audience") {
         format!("the IAM OIDC provider for {} must list [tip] client_id {} as a client ID (audience)", cfg.issuer, cfg.client_id)
-    } else if m.contains("openidconnect provider") || m.contains("oidc provider") {
-        format!("create an IAM OIDC provider for [tip] issuer {} in the bridge role's account", cfg.issuer)
     } else if code.starts_with("AccessDenied") || m.contains("not authorized") {
         format!("[tip] bridge_role {}: its trust policy must allow sts:AssumeRoleWithWebIdentity from the IdP's OIDC provider (or set bridge_role to a role that does)", cfg.bridge_role)
+    } else if m.contains("openidconnect provider") || m.contains("oidc provider") {
+        format!("create an IAM OIDC provider for [tip] issuer {} in the bridge role's account", cfg.issuer)
     } else if m.contains("signature") || m.contains("key") {
         "the IdP's token does not verify against its published keys: check [tip] issuer, then `centry tip login`".into()
     } else if code == "ValidationError" {
