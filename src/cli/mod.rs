@@ -7,6 +7,7 @@ pub mod context;
 pub mod emulator;
 pub mod output;
 pub mod signin;
+pub mod tip;
 
 use clap::{Args, Parser, Subcommand};
 
@@ -105,6 +106,12 @@ pub enum Command {
         #[command(subcommand)]
         command: apps::QCommand,
     },
+    /// Trusted identity propagation: sign in with the company IdP, act as yourself in AWS.
+    Tip {
+        /// What to do.
+        #[command(subcommand)]
+        command: tip::TipCommand,
+    },
 }
 
 /// Run a subcommand; returns the process exit code.
@@ -122,6 +129,7 @@ pub async fn run(global: GlobalArgs, command: Command) -> anyhow::Result<i32> {
         Command::Profiles { command } => access::profiles(&global, command).await,
         Command::Apps => apps::apps(&global).await,
         Command::Q { command } => apps::q(&global, command).await,
+        Command::Tip { command } => tip::run(&global, command).await,
     }
 }
 

@@ -67,8 +67,7 @@ async fn exchange(emu: &Emulator, creds: Credentials, assertion: &str) -> Result
             format!(
                 "{} {}",
                 aws_smithy_types::error::metadata::ProvideErrorMetadata::code(&se).unwrap_or("?"),
-                aws_smithy_types::error::metadata::ProvideErrorMetadata::message(&se)
-                    .unwrap_or("")
+                aws_smithy_types::error::metadata::ProvideErrorMetadata::message(&se).unwrap_or("")
             )
         })?;
     Ok(out
@@ -84,9 +83,13 @@ async fn the_whole_exchange_ends_in_an_identity_enhanced_session_for_the_person(
     let bridge_creds = bridge(&emu, &token(&emu, "jordan.lee@acme.example"))
         .await
         .unwrap();
-    let ctx = exchange(&emu, bridge_creds.clone(), &token(&emu, "jordan.lee@acme.example"))
-        .await
-        .unwrap();
+    let ctx = exchange(
+        &emu,
+        bridge_creds.clone(),
+        &token(&emu, "jordan.lee@acme.example"),
+    )
+    .await
+    .unwrap();
     let svc = common::services(&emu).with_credentials(bridge_creds);
     let out = svc
         .sts()
@@ -144,7 +147,10 @@ async fn tokens_signed_with_another_key_or_tampered_are_refused_by_sts_and_ident
         .sign(&claims(&emu, "jordan.lee@acme.example", "centry-demo", 600))
         .unwrap();
     let e = bridge(&emu, &forged).await.unwrap_err();
-    assert!(e.contains("InvalidIdentityToken") && e.contains("signature"), "{e}");
+    assert!(
+        e.contains("InvalidIdentityToken") && e.contains("signature"),
+        "{e}"
+    );
     let good = token(&emu, "priya.raman@acme.example");
     let parts: Vec<&str> = good.split('.').collect();
     use base64::Engine;
@@ -161,7 +167,10 @@ async fn tokens_signed_with_another_key_or_tampered_are_refused_by_sts_and_ident
     let creds = bridge(&emu, &good).await.unwrap();
     for bad in [&forged, &tampered] {
         let e = exchange(&emu, creds.clone(), bad).await.unwrap_err();
-        assert!(e.starts_with("InvalidGrantException") && e.contains("signature"), "{e}");
+        assert!(
+            e.starts_with("InvalidGrantException") && e.contains("signature"),
+            "{e}"
+        );
     }
 }
 
@@ -169,7 +178,12 @@ async fn tokens_signed_with_another_key_or_tampered_are_refused_by_sts_and_ident
 async fn expired_tokens_are_refused_at_both_steps() {
     let emu = common::demo().await;
     let old = demo_key()
-        .sign(&claims(&emu, "jordan.lee@acme.example", "centry-demo", -120))
+        .sign(&claims(
+            &emu,
+            "jordan.lee@acme.example",
+            "centry-demo",
+            -120,
+        ))
         .unwrap();
     let e = bridge(&emu, &old).await.unwrap_err();
     assert!(e.contains("ExpiredTokenException"), "{e}");
@@ -177,7 +191,10 @@ async fn expired_tokens_are_refused_at_both_steps() {
         .await
         .unwrap();
     let e = exchange(&emu, creds, &old).await.unwrap_err();
-    assert!(e.starts_with("ExpiredTokenException") && e.contains("expired"), "{e}");
+    assert!(
+        e.starts_with("ExpiredTokenException") && e.contains("expired"),
+        "{e}"
+    );
 }
 
 #[tokio::test]
@@ -197,7 +214,9 @@ async fn create_token_with_iam_names_each_misconfiguration() {
 
     let mut partners = claims(&emu, "jordan.lee@acme.example", "centry-demo", 600);
     partners["iss"] = json!(format!("{}/idp/partners", emu.endpoint_url()));
-    let e = exchange(&emu, creds.clone(), &sign(partners)).await.unwrap_err();
+    let e = exchange(&emu, creds.clone(), &sign(partners))
+        .await
+        .unwrap_err();
     assert!(e.contains("is not a trusted token issuer"), "{e}");
 
     let nobody = sign(claims(&emu, "nobody@acme.example", "centry-demo", 600));
@@ -208,8 +227,15 @@ async fn create_token_with_iam_names_each_misconfiguration() {
     );
 
     // Kenji is in no group assigned to the application, which requires assignment.
-    let unassigned = sign(claims(&emu, "kenji.watanabe@acme.example", "centry-demo", 600));
-    let e = exchange(&emu, creds.clone(), &unassigned).await.unwrap_err();
+    let unassigned = sign(claims(
+        &emu,
+        "kenji.watanabe@acme.example",
+        "centry-demo",
+        600,
+    ));
+    let e = exchange(&emu, creds.clone(), &unassigned)
+        .await
+        .unwrap_err();
     assert!(e.contains("is not assigned to application"), "{e}");
 
     // Role credentials from the portal are not the bridge role the application allows.
@@ -244,10 +270,15 @@ async fn sts_refuses_roles_that_do_not_trust_the_idp_and_unknown_issuers() {
         .await
         .unwrap_err();
     let e = format!("{:?}", e.into_service_error());
-    assert!(e.contains("AccessDenied") && e.contains("trust policy"), "{e}");
+    assert!(
+        e.contains("AccessDenied") && e.contains("trust policy"),
+        "{e}"
+    );
     let mut c = claims(&emu, "jordan.lee@acme.example", "centry-demo", 600);
     c["iss"] = json!("https://login.example.com");
-    let e = bridge(&emu, &demo_key().sign(&c).unwrap()).await.unwrap_err();
+    let e = bridge(&emu, &demo_key().sign(&c).unwrap())
+        .await
+        .unwrap_err();
     assert!(e.contains("No OpenIDConnect provider found"), "{e}");
 }
 
@@ -313,7 +344,11 @@ async fn the_idp_signs_people_in_with_pkce_and_refreshes() {
         ("code_verifier", "w".repeat(50)),
     ])
     .await;
-    assert_eq!(bad.status(), 400, "a wrong verifier is refused (and burns the code)");
+    assert_eq!(
+        bad.status(),
+        400,
+        "a wrong verifier is refused (and burns the code)"
+    );
     let resp = http
         .get(disco["authorization_endpoint"].as_str().unwrap())
         .query(&[
@@ -350,7 +385,10 @@ async fn the_idp_signs_people_in_with_pkce_and_refreshes() {
     assert_eq!(claims["iss"], json!(base));
     let refreshed: Value = post(vec![
         ("grant_type", "refresh_token".into()),
-        ("refresh_token", ok["refresh_token"].as_str().unwrap().into()),
+        (
+            "refresh_token",
+            ok["refresh_token"].as_str().unwrap().into(),
+        ),
         ("client_id", "centry-demo".into()),
     ])
     .await

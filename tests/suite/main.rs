@@ -15,3 +15,4 @@ mod emulator_tip;
 mod org_seed;
 mod referee;
 mod tip_chain;
+mod tip_e2e;

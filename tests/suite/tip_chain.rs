@@ -77,9 +77,13 @@ async fn the_chain_ends_in_an_identity_enhanced_session_and_is_reused_from_the_c
         })
         .collect();
     assert_eq!(done, LinkId::ALL.to_vec(), "every link reports, in order");
-    assert!(matches!(&out.links[0], LinkReport::Idp { email: Some(e), .. } if e == "jordan.lee@acme.example"));
-    assert!(matches!(&out.links[2], LinkReport::IdentityCenter { user_id, identity_store_arn, .. }
-        if user_id == "93db090b-48bc-4bb5-b725-ba34f8077468" && identity_store_arn.ends_with("identitystore/d-9067c3a2b1")));
+    assert!(
+        matches!(&out.links[0], LinkReport::Idp { email: Some(e), .. } if e == "jordan.lee@acme.example")
+    );
+    assert!(
+        matches!(&out.links[2], LinkReport::IdentityCenter { user_id, identity_store_arn, .. }
+        if user_id == "93db090b-48bc-4bb5-b725-ba34f8077468" && identity_store_arn.ends_with("identitystore/d-9067c3a2b1"))
+    );
 
     let creds = out.credentials;
     let me = common::services(&emu)
@@ -114,10 +118,18 @@ async fn the_chain_ends_in_an_identity_enhanced_session_and_is_reused_from_the_c
     let (r, events) = run(&cfg, RunOptions::default()).await;
     let again = r.unwrap();
     assert_eq!(again.credentials.access_key_id, creds.access_key_id);
-    assert!(!events.iter().any(|e| matches!(e, ChainEvent::Browser { .. })));
-    assert!(again.links.iter().all(|l| matches!(l,
-        LinkReport::Idp { reused: true, .. } | LinkReport::Bridge { reused: true, .. }
-        | LinkReport::IdentityCenter { reused: true, .. } | LinkReport::Session { reused: true, .. })));
+    assert!(
+        !events
+            .iter()
+            .any(|e| matches!(e, ChainEvent::Browser { .. }))
+    );
+    assert!(again.links.iter().all(|l| matches!(
+        l,
+        LinkReport::Idp { reused: true, .. }
+            | LinkReport::Bridge { reused: true, .. }
+            | LinkReport::IdentityCenter { reused: true, .. }
+            | LinkReport::Session { reused: true, .. }
+    )));
 }
 
 #[tokio::test]
@@ -131,10 +143,26 @@ async fn an_expiring_idp_token_is_refreshed_without_a_browser() {
     cache::save(&chain).unwrap();
     let (r, events) = run(&cfg, RunOptions::default()).await;
     let out = r.unwrap();
-    assert!(!events.iter().any(|e| matches!(e, ChainEvent::Browser { .. })));
-    assert!(matches!(&out.links[0], LinkReport::Idp { reused: false, .. }));
-    assert!(matches!(&out.links[1], LinkReport::Bridge { reused: false, .. }));
-    assert_ne!(cache::load(&cfg.fingerprint()).unwrap().bridge.access_key_id, old_bridge);
+    assert!(
+        !events
+            .iter()
+            .any(|e| matches!(e, ChainEvent::Browser { .. }))
+    );
+    assert!(matches!(
+        &out.links[0],
+        LinkReport::Idp { reused: false, .. }
+    ));
+    assert!(matches!(
+        &out.links[1],
+        LinkReport::Bridge { reused: false, .. }
+    ));
+    assert_ne!(
+        cache::load(&cfg.fingerprint())
+            .unwrap()
+            .bridge
+            .access_key_id,
+        old_bridge
+    );
 }
 
 /// Run with a broken setting: the chain must stop at `link`, say why, name the fix, and cache
@@ -148,7 +176,9 @@ async fn fails_at(cfg: &TipConfig, link: LinkId, cause: &str, fix: &str) -> Chai
     assert_eq!(events.last(), Some(&ChainEvent::Failed(e.clone())));
     for l in LinkId::ALL.iter().filter(|l| **l < link) {
         assert!(
-            events.iter().any(|ev| matches!(ev, ChainEvent::Done(r) if r.link() == *l)),
+            events
+                .iter()
+                .any(|ev| matches!(ev, ChainEvent::Done(r) if r.link() == *l)),
             "link {l:?} stood before the failure"
         );
     }
@@ -161,7 +191,13 @@ async fn a_wrong_audience_fails_at_the_exchange() {
     let emu = common::demo().await;
     let mut cfg = config(&emu);
     cfg.client_id = "acme-reports".into();
-    let e = fails_at(&cfg, LinkId::TokenExchange, "aud acme-reports", "[tip] client_id").await;
+    let e = fails_at(
+        &cfg,
+        LinkId::TokenExchange,
+        "aud acme-reports",
+        "[tip] client_id",
+    )
+    .await;
     assert!(e.to_string().starts_with("link 3 of 4"), "{e}");
 }
 
@@ -170,7 +206,13 @@ async fn an_untrusted_issuer_fails_at_the_exchange() {
     let emu = common::demo().await;
     let mut cfg = config(&emu);
     cfg.issuer = format!("{}/idp/partners", emu.endpoint_url());
-    fails_at(&cfg, LinkId::TokenExchange, "not a trusted token issuer", "[tip] issuer").await;
+    fails_at(
+        &cfg,
+        LinkId::TokenExchange,
+        "not a trusted token issuer",
+        "[tip] issuer",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -198,7 +240,13 @@ async fn a_bridge_role_the_application_does_not_allow_fails_at_the_exchange() {
     .await;
     let mut cfg = config(&emu);
     cfg.bridge_role = other.into();
-    fails_at(&cfg, LinkId::TokenExchange, "BackstageTokenBridge is not allowed", "[tip] bridge_role").await;
+    fails_at(
+        &cfg,
+        LinkId::TokenExchange,
+        "BackstageTokenBridge is not allowed",
+        "[tip] bridge_role",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -206,7 +254,13 @@ async fn a_role_that_trusts_nothing_fails_at_the_bridge() {
     let emu = common::demo().await;
     let mut cfg = config(&emu);
     cfg.bridge_role = "arn:aws:iam::381492058412:role/NotABridge".into();
-    fails_at(&cfg, LinkId::BridgeRole, "AccessDenied", "[tip] bridge_role").await;
+    fails_at(
+        &cfg,
+        LinkId::BridgeRole,
+        "AccessDenied",
+        "[tip] bridge_role",
+    )
+    .await;
 }
 
 #[tokio::test]

@@ -39,13 +39,23 @@ where
 pub fn session_name(person: &str) -> String {
     let s: String = person
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || "_+=,.@-".contains(c) { c } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "_+=,.@-".contains(c) {
+                c
+            } else {
+                '-'
+            }
+        })
         .take(64)
         .collect();
     if s.len() < 2 { "centry-tip".into() } else { s }
 }
 
-fn creds_of(role_arn: &str, c: Option<&aws_sdk_sts::types::Credentials>, arn: Option<&str>) -> Option<SessionCreds> {
+fn creds_of(
+    role_arn: &str,
+    c: Option<&aws_sdk_sts::types::Credentials>,
+    arn: Option<&str>,
+) -> Option<SessionCreds> {
     let c = c?;
     let secs = c.expiration().secs();
     Some(SessionCreds {
@@ -87,14 +97,24 @@ pub async fn assume_bridge(
         .map_err(|e| {
             let (code, msg) = describe(e);
             let fix = bridge_fix(cfg, &code, &msg);
-            ChainError::new(LinkId::BridgeRole, format!("STS refused the IdP's token ({code}): {msg}"), fix)
+            ChainError::new(
+                LinkId::BridgeRole,
+                format!("STS refused the IdP's token ({code}): {msg}"),
+                fix,
+            )
         })?;
     creds_of(
         &cfg.bridge_role,
         out.credentials(),
         out.assumed_role_user().map(|u| u.arn()),
     )
-    .ok_or_else(|| ChainError::new(LinkId::BridgeRole, "STS answered without credentials", "try again"))
+    .ok_or_else(|| {
+        ChainError::new(
+            LinkId::BridgeRole,
+            "STS answered without credentials",
+            "try again",
+        )
+    })
 }
 
 fn bridge_fix(cfg: &TipConfig, code: &str, msg: &str) -> String {
@@ -102,11 +122,20 @@ fn bridge_fix(cfg: &TipConfig, code: &str, msg: &str) -> String {
     if code == "ExpiredTokenException" {
         "the IdP's token expired before AWS saw it: check this computer's clock, then run `centry tip login`".into()
     } else if m.contains("audience") {
-        format!("the IAM OIDC provider for {} must list [tip] client_id {} as a client ID (audience)", cfg.issuer, cfg.client_id)
+        format!(
+            "the IAM OIDC provider for {} must list [tip] client_id {} as a client ID (audience)",
+            cfg.issuer, cfg.client_id
+        )
     } else if code.starts_with("AccessDenied") || m.contains("not authorized") {
-        format!("[tip] bridge_role {}: its trust policy must allow sts:AssumeRoleWithWebIdentity from the IdP's OIDC provider (or set bridge_role to a role that does)", cfg.bridge_role)
+        format!(
+            "[tip] bridge_role {}: its trust policy must allow sts:AssumeRoleWithWebIdentity from the IdP's OIDC provider (or set bridge_role to a role that does)",
+            cfg.bridge_role
+        )
     } else if m.contains("openidconnect provider") || m.contains("oidc provider") {
-        format!("create an IAM OIDC provider for [tip] issuer {} in the bridge role's account", cfg.issuer)
+        format!(
+            "create an IAM OIDC provider for [tip] issuer {} in the bridge role's account",
+            cfg.issuer
+        )
     } else if m.contains("signature") || m.contains("key") {
         "the IdP's token does not verify against its published keys: check [tip] issuer, then `centry tip login`".into()
     } else if code == "ValidationError" {
@@ -177,13 +206,25 @@ fn exchange_fix(cfg: &TipConfig, code: &str, msg: &str) -> String {
     if code == "AccessDeniedException" && m.contains("not assigned") {
         "assign the person (or a group of theirs) to the application in Identity Center".into()
     } else if code == "AccessDeniedException" && m.contains("createtokenwithiam") {
-        format!("[tip] bridge_role {} is not in the application's policy: add it in Identity Center (application → authentication methods → IAM), or set bridge_role to a role the policy names", cfg.bridge_role)
+        format!(
+            "[tip] bridge_role {} is not in the application's policy: add it in Identity Center (application → authentication methods → IAM), or set bridge_role to a role the policy names",
+            cfg.bridge_role
+        )
     } else if code == "InvalidClientException" {
-        format!("[tip] application_arn {} names no application of this Identity Center instance", cfg.application_arn)
+        format!(
+            "[tip] application_arn {} names no application of this Identity Center instance",
+            cfg.application_arn
+        )
     } else if m.contains("aud") {
-        format!("[tip] client_id {} is not an audience the application accepts from this issuer: add it to the application's JWT bearer grant, or set client_id to the IdP app it trusts", cfg.client_id)
+        format!(
+            "[tip] client_id {} is not an audience the application accepts from this issuer: add it to the application's JWT bearer grant, or set client_id to the IdP app it trusts",
+            cfg.client_id
+        )
     } else if m.contains("issuer") {
-        format!("[tip] issuer {} is not trusted: add it as a trusted token issuer in Identity Center and select it in the application's JWT bearer grant (or set issuer to the one it trusts)", cfg.issuer)
+        format!(
+            "[tip] issuer {} is not trusted: add it as a trusted token issuer in Identity Center and select it in the application's JWT bearer grant (or set issuer to the one it trusts)",
+            cfg.issuer
+        )
     } else if m.contains("no user") || m.contains("several users") {
         "the person's email at the IdP matches nobody in Identity Center: provision them, or fix the trusted token issuer's attribute mapping".into()
     } else if code == "ExpiredTokenException" {
@@ -234,8 +275,18 @@ pub async fn assume_target(
             };
             ChainError::new(LinkId::RoleSession, format!("STS refused the identity-enhanced session ({code}): {msg}"), fix)
         })?;
-    creds_of(role, out.credentials(), out.assumed_role_user().map(|u| u.arn()))
-        .ok_or_else(|| ChainError::new(LinkId::RoleSession, "STS answered without credentials", "try again"))
+    creds_of(
+        role,
+        out.credentials(),
+        out.assumed_role_user().map(|u| u.arn()),
+    )
+    .ok_or_else(|| {
+        ChainError::new(
+            LinkId::RoleSession,
+            "STS answered without credentials",
+            "try again",
+        )
+    })
 }
 
 #[cfg(test)]
@@ -244,7 +295,10 @@ mod tests {
 
     #[test]
     fn session_names_keep_to_what_sts_allows() {
-        assert_eq!(session_name("jordan.lee@acme.example"), "jordan.lee@acme.example");
+        assert_eq!(
+            session_name("jordan.lee@acme.example"),
+            "jordan.lee@acme.example"
+        );
         assert_eq!(session_name("a b/c"), "a-b-c");
         assert_eq!(session_name("x"), "centry-tip");
         assert_eq!(session_name(&"y".repeat(80)).len(), 64);

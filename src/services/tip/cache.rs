@@ -54,7 +54,12 @@ impl SessionCreds {
         let account = self.role_arn.split(':').nth(4).unwrap_or_default();
         RoleCredentials {
             account_id: account.to_string(),
-            role_name: self.role_arn.rsplit('/').next().unwrap_or_default().to_string(),
+            role_name: self
+                .role_arn
+                .rsplit('/')
+                .next()
+                .unwrap_or_default()
+                .to_string(),
             access_key_id: self.access_key_id.clone(),
             secret_access_key: self.secret_access_key.clone(),
             session_token: self.session_token.clone(),

@@ -185,38 +185,81 @@ impl TipConfig {
                 .filter(|s| !s.is_empty())
                 .ok_or_else(|| bad(key, format!("missing — {what}")))
         };
-        let issuer = need("issuer", raw.issuer, "the IdP's issuer URL, e.g. https://acme.okta.com/oauth2/default")?;
+        let issuer = need(
+            "issuer",
+            raw.issuer,
+            "the IdP's issuer URL, e.g. https://acme.okta.com/oauth2/default",
+        )?;
         if let Some(p) = issuer_problem(&issuer) {
             return Err(bad("issuer", p));
         }
-        let client_id = need("client_id", raw.client_id, "the client id of centry's application at the IdP")?;
+        let client_id = need(
+            "client_id",
+            raw.client_id,
+            "the client id of centry's application at the IdP",
+        )?;
         if client_id.chars().any(char::is_whitespace) {
-            return Err(bad("client_id", format!("`{client_id}` must not contain spaces")));
+            return Err(bad(
+                "client_id",
+                format!("`{client_id}` must not contain spaces"),
+            ));
         }
-        let bridge_role = need("bridge_role", raw.bridge_role, "the IAM role ARN assumed with the IdP's token")?;
+        let bridge_role = need(
+            "bridge_role",
+            raw.bridge_role,
+            "the IAM role ARN assumed with the IdP's token",
+        )?;
         if !is_role_arn(&bridge_role) {
-            return Err(bad("bridge_role", format!("`{bridge_role}` is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)")));
+            return Err(bad(
+                "bridge_role",
+                format!("`{bridge_role}` is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)"),
+            ));
         }
-        let application_arn = need("application_arn", raw.application_arn, "the Identity Center application's ARN")?;
+        let application_arn = need(
+            "application_arn",
+            raw.application_arn,
+            "the Identity Center application's ARN",
+        )?;
         if !is_application_arn(&application_arn) {
-            return Err(bad("application_arn", format!("`{application_arn}` is not an Identity Center application ARN (arn:aws:sso::ACCOUNT:application/ssoins-…/apl-…)")));
+            return Err(bad(
+                "application_arn",
+                format!(
+                    "`{application_arn}` is not an Identity Center application ARN (arn:aws:sso::ACCOUNT:application/ssoins-…/apl-…)"
+                ),
+            ));
         }
         let target_roles = raw.target_roles.unwrap_or_default();
         if target_roles.is_empty() {
-            return Err(bad("target_roles", "missing — a list of IAM role ARNs to get identity-enhanced sessions for".into()));
+            return Err(bad(
+                "target_roles",
+                "missing — a list of IAM role ARNs to get identity-enhanced sessions for".into(),
+            ));
         }
         if let Some(r) = target_roles.iter().find(|r| !is_role_arn(r)) {
-            return Err(bad("target_roles", format!("`{r}` is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)")));
+            return Err(bad(
+                "target_roles",
+                format!("`{r}` is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)"),
+            ));
         }
-        let region = need("region", raw.region, "the Identity Center region, e.g. us-east-1")?;
+        let region = need(
+            "region",
+            raw.region,
+            "the Identity Center region, e.g. us-east-1",
+        )?;
         if !is_region(&region) {
-            return Err(bad("region", format!("`{region}` is not an AWS region name")));
+            return Err(bad(
+                "region",
+                format!("`{region}` is not an AWS region name"),
+            ));
         }
         let scopes = raw
             .scopes
             .unwrap_or_else(|| DEFAULT_SCOPES.iter().map(|s| s.to_string()).collect());
         if !scopes.iter().any(|s| s == "openid") {
-            return Err(bad("scopes", "must include `openid`, or the IdP returns no ID token".into()));
+            return Err(bad(
+                "scopes",
+                "must include `openid`, or the IdP returns no ID token".into(),
+            ));
         }
         let endpoint_url = raw.endpoint_url.filter(|s| !s.trim().is_empty());
         if let Some(e) = &endpoint_url
@@ -270,7 +313,10 @@ impl TipConfig {
         t.insert("issuer".into(), self.issuer.clone().into());
         t.insert("client_id".into(), self.client_id.clone().into());
         t.insert("bridge_role".into(), self.bridge_role.clone().into());
-        t.insert("application_arn".into(), self.application_arn.clone().into());
+        t.insert(
+            "application_arn".into(),
+            self.application_arn.clone().into(),
+        );
         t.insert("target_roles".into(), self.target_roles.clone().into());
         t.insert("region".into(), self.region.clone().into());
         t.insert("scopes".into(), self.scopes.clone().into());
@@ -287,10 +333,12 @@ impl TipConfig {
     pub fn write_to(&self, path: &Path) -> Result<(), ConfigError> {
         let shown = path.display().to_string();
         let mut doc: toml::Table = match std::fs::read_to_string(path) {
-            Ok(text) => text.parse().map_err(|e: toml::de::Error| ConfigError::Unreadable {
-                path: shown.clone(),
-                message: format!("not valid TOML, so it was not changed: {}", e.message()),
-            })?,
+            Ok(text) => text
+                .parse()
+                .map_err(|e: toml::de::Error| ConfigError::Unreadable {
+                    path: shown.clone(),
+                    message: format!("not valid TOML, so it was not changed: {}", e.message()),
+                })?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => toml::Table::new(),
             Err(e) => {
                 return Err(ConfigError::Unreadable {
@@ -320,7 +368,9 @@ impl TipConfig {
         let endpoint = endpoint.trim_end_matches('/');
         let app = org.applications.iter().find(|a| {
             !a.authorized_roles.is_empty()
-                && a.grants.iter().any(|g| !g.authorized_token_issuers.is_empty())
+                && a.grants
+                    .iter()
+                    .any(|g| !g.authorized_token_issuers.is_empty())
         })?;
         let trusted = app
             .grants
@@ -387,20 +437,37 @@ mod tests {
         };
         assert!(with("issuer", "").contains("[tip] issuer: missing"));
         assert!(with("issuer", "http://idp.example.com").contains("must use https"));
-        assert!(with("bridge_role", "AcmeBridge").contains("[tip] bridge_role: `AcmeBridge` is not an IAM role ARN"));
+        assert!(
+            with("bridge_role", "AcmeBridge")
+                .contains("[tip] bridge_role: `AcmeBridge` is not an IAM role ARN")
+        );
         assert!(with("application_arn", "apl-1").contains("[tip] application_arn"));
         assert!(with("region", "mars").contains("[tip] region"));
         assert!(with("client_id", "").contains("[tip] client_id: missing"));
         assert!(with("bogus", "x").contains("unknown field `bogus`"));
-        assert!(TipConfig::parse("[other]\nx=1\n", "c.toml").unwrap_err().to_string().contains("no [tip] section"));
-        assert!(TipConfig::parse("[tip\n", "c.toml").unwrap_err().to_string().contains("not valid TOML"));
+        assert!(
+            TipConfig::parse("[other]\nx=1\n", "c.toml")
+                .unwrap_err()
+                .to_string()
+                .contains("no [tip] section")
+        );
+        assert!(
+            TipConfig::parse("[tip\n", "c.toml")
+                .unwrap_err()
+                .to_string()
+                .contains("not valid TOML")
+        );
     }
 
     #[test]
     fn only_configured_roles_are_used() {
         let c = demo();
         assert_eq!(c.role(None).unwrap(), c.target_roles[0]);
-        assert!(c.role(Some("arn:aws:iam::111122223333:role/X")).unwrap_err().contains("target_roles"));
+        assert!(
+            c.role(Some("arn:aws:iam::111122223333:role/X"))
+                .unwrap_err()
+                .contains("target_roles")
+        );
     }
 
     #[test]

@@ -77,15 +77,18 @@ pub async fn discover(svc: &Services, cfg: &TipConfig) -> Result<Discovery, Chai
         cfg.issuer.trim_end_matches('/')
     );
     let fix = "check [tip] issuer: it must be the IdP's issuer URL (its discovery document lives under it)";
-    let resp = svc
-        .web
-        .get(&url)
-        .send()
-        .await
-        .map_err(|e| fail(format!("OpenID discovery at {url} failed: {}", reqwest_reason(&e)), fix))?;
+    let resp = svc.web.get(&url).send().await.map_err(|e| {
+        fail(
+            format!("OpenID discovery at {url} failed: {}", reqwest_reason(&e)),
+            fix,
+        )
+    })?;
     if !resp.status().is_success() {
         return Err(fail(
-            format!("OpenID discovery at {url} answered HTTP {}", resp.status().as_u16()),
+            format!(
+                "OpenID discovery at {url} answered HTTP {}",
+                resp.status().as_u16()
+            ),
             fix,
         ));
     }
@@ -116,12 +119,27 @@ fn reqwest_reason(e: &reqwest::Error) -> &'static str {
     }
 }
 
-fn client(cfg: &TipConfig, d: &Discovery, redirect: Option<&str>) -> Result<OidcClient, ChainError> {
-    let bad = |what: &str, e: String| fail(format!("the IdP's {what} is not a URL: {e}"), "check [tip] issuer");
+fn client(
+    cfg: &TipConfig,
+    d: &Discovery,
+    redirect: Option<&str>,
+) -> Result<OidcClient, ChainError> {
+    let bad = |what: &str, e: String| {
+        fail(
+            format!("the IdP's {what} is not a URL: {e}"),
+            "check [tip] issuer",
+        )
+    };
     let mut c = oauth2::Client::new(ClientId::new(cfg.client_id.clone()))
         .set_auth_type(AuthType::RequestBody)
-        .set_auth_uri(AuthUrl::new(d.authorization_endpoint.clone()).map_err(|e| bad("authorization endpoint", e.to_string()))?)
-        .set_token_uri(TokenUrl::new(d.token_endpoint.clone()).map_err(|e| bad("token endpoint", e.to_string()))?);
+        .set_auth_uri(
+            AuthUrl::new(d.authorization_endpoint.clone())
+                .map_err(|e| bad("authorization endpoint", e.to_string()))?,
+        )
+        .set_token_uri(
+            TokenUrl::new(d.token_endpoint.clone())
+                .map_err(|e| bad("token endpoint", e.to_string()))?,
+        );
     if let Some(r) = redirect {
         c = c.set_redirect_uri(
             RedirectUrl::new(r.to_string()).map_err(|e| bad("redirect", e.to_string()))?,
@@ -148,7 +166,12 @@ pub async fn start_login(cfg: &TipConfig, d: &Discovery) -> Result<BrowserLogin,
     let nonce = CsrfToken::new_random().secret().clone();
     let listener = CallbackListener::bind(state.secret().clone())
         .await
-        .map_err(|e| fail(format!("cannot listen on 127.0.0.1 for the browser's redirect: {e}"), "free a loopback port, then sign in again"))?;
+        .map_err(|e| {
+            fail(
+                format!("cannot listen on 127.0.0.1 for the browser's redirect: {e}"),
+                "free a loopback port, then sign in again",
+            )
+        })?;
     let redirect_uri = format!("http://127.0.0.1:{}/oauth/callback", listener.port());
     let c = client(cfg, d, Some(&redirect_uri))?;
     let (url, _) = c
@@ -226,11 +249,16 @@ fn token_error<RE: std::error::Error + 'static>(
                 .map(|d| format!(": {}", sanitize(d)))
                 .unwrap_or_default();
             let fix = match code.as_str() {
-                "invalid_client" | "unauthorized_client" => "check [tip] client_id: the IdP does not know it, or it may not use this grant",
+                "invalid_client" | "unauthorized_client" => {
+                    "check [tip] client_id: the IdP does not know it, or it may not use this grant"
+                }
                 "invalid_grant" => "sign in again with `centry tip login`",
                 _ => "check [tip] issuer and client_id",
             };
-            fail(format!("the IdP's token endpoint refused: {code}{desc}"), fix)
+            fail(
+                format!("the IdP's token endpoint refused: {code}{desc}"),
+                fix,
+            )
         }
         RequestTokenError::Request(_) => fail(
             "could not reach the IdP's token endpoint",
@@ -240,7 +268,10 @@ fn token_error<RE: std::error::Error + 'static>(
             "the IdP's token endpoint sent an answer that is not an OAuth token response",
             "check [tip] issuer",
         ),
-        RequestTokenError::Other(o) => fail(format!("the token request failed: {}", sanitize(&o)), "sign in again"),
+        RequestTokenError::Other(o) => fail(
+            format!("the token request failed: {}", sanitize(&o)),
+            "sign in again",
+        ),
     }
 }
 
@@ -285,19 +316,57 @@ pub async fn verify_id_token(
 ) -> Result<Value, ChainError> {
     let header = jsonwebtoken::decode_header(token)
         .map_err(|_| fail("the IdP's ID token is not a JWT", "check [tip] issuer"))?;
-    let jwks: Value = async { svc.web.get(&d.jwks_uri).send().await?.error_for_status()?.json().await }
-        .await
-        .map_err(|e: reqwest::Error| fail(format!("cannot read the IdP's keys at {}: {}", d.jwks_uri, reqwest_reason(&e)), "check [tip] issuer"))?;
-    let keys = jwks.get("keys").and_then(Value::as_array).cloned().unwrap_or_default();
+    let jwks: Value = async {
+        svc.web
+            .get(&d.jwks_uri)
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await
+    }
+    .await
+    .map_err(|e: reqwest::Error| {
+        fail(
+            format!(
+                "cannot read the IdP's keys at {}: {}",
+                d.jwks_uri,
+                reqwest_reason(&e)
+            ),
+            "check [tip] issuer",
+        )
+    })?;
+    let keys = jwks
+        .get("keys")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
     let key = keys
         .iter()
-        .find(|k| header.kid.is_none() || k.get("kid").and_then(Value::as_str) == header.kid.as_deref())
-        .ok_or_else(|| fail("the ID token is signed with a key the IdP does not publish", "check [tip] issuer"))?;
-    let (Some(n), Some(e)) = (key.get("n").and_then(Value::as_str), key.get("e").and_then(Value::as_str)) else {
-        return Err(fail("the IdP publishes a key centry cannot use (not RSA)", "use an IdP authorization server that signs with RS256"));
+        .find(|k| {
+            header.kid.is_none() || k.get("kid").and_then(Value::as_str) == header.kid.as_deref()
+        })
+        .ok_or_else(|| {
+            fail(
+                "the ID token is signed with a key the IdP does not publish",
+                "check [tip] issuer",
+            )
+        })?;
+    let (Some(n), Some(e)) = (
+        key.get("n").and_then(Value::as_str),
+        key.get("e").and_then(Value::as_str),
+    ) else {
+        return Err(fail(
+            "the IdP publishes a key centry cannot use (not RSA)",
+            "use an IdP authorization server that signs with RS256",
+        ));
     };
-    let dk = DecodingKey::from_rsa_components(n, e)
-        .map_err(|_| fail("the IdP publishes a malformed RSA key", "check [tip] issuer"))?;
+    let dk = DecodingKey::from_rsa_components(n, e).map_err(|_| {
+        fail(
+            "the IdP publishes a malformed RSA key",
+            "check [tip] issuer",
+        )
+    })?;
     let mut v = Validation::new(Algorithm::RS256);
     v.set_issuer(&[d.issuer.as_str()]);
     v.set_audience(&[cfg.client_id.as_str()]);

@@ -166,6 +166,45 @@ impl LinkReport {
         }
     }
 
+    /// What it produced, in one line (no secrets; AWS strings sanitised).
+    pub fn summary(&self) -> String {
+        use crate::model::text::sanitize;
+        match self {
+            LinkReport::Idp {
+                issuer,
+                subject,
+                email,
+                ..
+            } => format!(
+                "{} (subject {}) at {}",
+                sanitize(email.as_deref().unwrap_or("no email")),
+                sanitize(subject),
+                sanitize(issuer)
+            ),
+            LinkReport::Bridge { arn, .. } => sanitize(arn).into_owned(),
+            LinkReport::IdentityCenter {
+                user_id,
+                identity_store_arn,
+                ..
+            } => format!(
+                "user {} in {}",
+                sanitize(user_id),
+                sanitize(identity_store_arn)
+            ),
+            LinkReport::Session { arn, .. } => sanitize(arn).into_owned(),
+        }
+    }
+
+    /// Whether it came from the cache rather than being made now.
+    pub fn reused(&self) -> bool {
+        match self {
+            LinkReport::Idp { reused, .. }
+            | LinkReport::Bridge { reused, .. }
+            | LinkReport::IdentityCenter { reused, .. }
+            | LinkReport::Session { reused, .. } => *reused,
+        }
+    }
+
     /// When what it produced expires.
     pub fn expires_at(&self) -> OffsetDateTime {
         match self {
@@ -212,7 +251,9 @@ pub struct RunOptions {
 /// region.
 pub fn services(cfg: &TipConfig, endpoint: Option<&str>) -> Services {
     Services::new(Endpoint {
-        url: endpoint.map(str::to_string).or_else(|| cfg.endpoint_url.clone()),
+        url: endpoint
+            .map(str::to_string)
+            .or_else(|| cfg.endpoint_url.clone()),
         sso_region: cfg.region.clone(),
         region: None,
     })
@@ -303,7 +344,10 @@ async fn run_links(
     let cached_idp = cached.as_ref().map(|c| c.idp.clone());
     let (idp, fresh) = match cached_idp {
         Some(t) if t.expires_at > now + IDP_MARGIN => (t, false),
-        other => (obtain_idp_token(svc, cfg, other.and_then(|t| t.refresh_token), opts, report).await?, true),
+        other => (
+            obtain_idp_token(svc, cfg, other.and_then(|t| t.refresh_token), opts, report).await?,
+            true,
+        ),
     };
     links.push(idp_report(&idp, !fresh));
     report(ChainEvent::Done(idp_report(&idp, !fresh)));
@@ -315,7 +359,10 @@ async fn run_links(
     report(ChainEvent::Started(LinkId::BridgeRole));
     let (bridge, reused) = match cached.as_ref().map(|c| c.bridge.clone()) {
         Some(b) if b.expires_at > now + AWS_MARGIN => (b, true),
-        _ => (aws::assume_bridge(svc, cfg, &idp.id_token, &person).await?, false),
+        _ => (
+            aws::assume_bridge(svc, cfg, &idp.id_token, &person).await?,
+            false,
+        ),
     };
     let r = LinkReport::Bridge {
         arn: bridge.arn.clone(),
@@ -330,7 +377,10 @@ async fn run_links(
     let (ic, reused): (IdentityCenterToken, bool) =
         match cached.as_ref().map(|c| c.identity_center.clone()) {
             Some(t) if t.expires_at > now + AWS_MARGIN => (t, true),
-            _ => (aws::exchange(svc, cfg, &bridge, &idp.id_token).await?, false),
+            _ => (
+                aws::exchange(svc, cfg, &bridge, &idp.id_token).await?,
+                false,
+            ),
         };
     let r = LinkReport::IdentityCenter {
         user_id: ic.user_id.clone(),
@@ -344,7 +394,10 @@ async fn run_links(
 
     // Link 4.
     report(ChainEvent::Started(LinkId::RoleSession));
-    let mut sessions = cached.as_ref().map(|c| c.sessions.clone()).unwrap_or_default();
+    let mut sessions = cached
+        .as_ref()
+        .map(|c| c.sessions.clone())
+        .unwrap_or_default();
     sessions.retain(|_, s| s.expires_at > now + AWS_MARGIN);
     let (session, reused) = match sessions.get(role) {
         Some(s) => (s.clone(), true),
