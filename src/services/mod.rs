@@ -14,6 +14,7 @@ pub mod qdev;
 pub mod signin;
 pub mod targets;
 pub mod tip;
+pub mod tip_admin;
 pub mod token_cache;
 pub mod web;
 

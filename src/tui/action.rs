@@ -21,6 +21,8 @@ pub enum Action {
     Tick,
     /// Developer-console results.
     Dev(DevMsg),
+    /// Trusted-identity-propagation results.
+    Tip(super::tip::TipMsg),
     /// A log line for the logs screen.
     Log(String),
 }

@@ -50,6 +50,10 @@ pub struct Views {
     pub q: QView,
     /// Logs.
     pub logs: LogsView,
+    /// The trusted-identity-propagation chain.
+    pub tip: super::tip::chain::ChainView,
+    /// Token-exchange applications and trusted issuers.
+    pub tip_admin: super::tip::admin::TipAdminView,
 }
 
 impl Views {
@@ -62,6 +66,8 @@ impl Views {
             ScreenId::Apps => &self.apps,
             ScreenId::Q => &self.q,
             ScreenId::Logs => &self.logs,
+            ScreenId::TipChain => &self.tip,
+            ScreenId::TipAdmin => &self.tip_admin,
         }
     }
 
@@ -74,6 +80,8 @@ impl Views {
             ScreenId::Apps => &mut self.apps,
             ScreenId::Q => &mut self.q,
             ScreenId::Logs => &mut self.logs,
+            ScreenId::TipChain => &mut self.tip,
+            ScreenId::TipAdmin => &mut self.tip_admin,
         }
     }
 }
@@ -123,6 +131,8 @@ impl App {
                 apps: AppsView::default(),
                 q: QView::default(),
                 logs: LogsView::default(),
+                tip: Default::default(),
+                tip_admin: Default::default(),
             },
             overlay: None,
             quit: false,
@@ -212,6 +222,7 @@ impl App {
                 vec![]
             }
             Action::Dev(msg) => self.on_dev(msg),
+            Action::Tip(msg) => super::tip::update(&mut self.views, &mut self.sh, msg),
             Action::Log(line) => {
                 self.sh.log(line);
                 vec![]
@@ -294,7 +305,7 @@ impl App {
     }
 
     fn switch_to(&mut self, s: ScreenId) -> Vec<Effect> {
-        if self.sh.session.token.is_none() && s != ScreenId::Logs {
+        if self.sh.session.token.is_none() && !matches!(s, ScreenId::Logs | ScreenId::TipChain) {
             self.sh.flash(Flash::warn("sign in first"));
             return vec![];
         }
@@ -434,6 +445,8 @@ impl App {
             Command::ScreenApps => return self.switch_to(ScreenId::Apps),
             Command::ScreenQ => return self.switch_to(ScreenId::Q),
             Command::ScreenLogs => return self.switch_to(ScreenId::Logs),
+            Command::ScreenTip => return self.switch_to(ScreenId::TipChain),
+            Command::ScreenTipAdmin => return self.switch_to(ScreenId::TipAdmin),
             Command::NextScreen | Command::PrevScreen => {
                 let tabs = ScreenId::TABS;
                 let cur = tabs.iter().position(|s| *s == self.screen()).unwrap_or(0);
@@ -749,6 +762,8 @@ impl App {
                     ScreenId::Accounts => Command::ScreenAccounts,
                     ScreenId::Apps => Command::ScreenApps,
                     ScreenId::Q => Command::ScreenQ,
+                    ScreenId::TipChain => Command::ScreenTip,
+                    ScreenId::TipAdmin => Command::ScreenTipAdmin,
                     _ => Command::ScreenLogs,
                 },
             );

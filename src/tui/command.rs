@@ -48,6 +48,14 @@ pub enum Command {
     ScreenQ,
     /// Logs.
     ScreenLogs,
+    /// The trusted-identity-propagation chain.
+    ScreenTip,
+    /// Applications and trusted token issuers for trusted identity propagation.
+    ScreenTipAdmin,
+    /// Sign in at the company IdP and run the chain again.
+    TipSignIn,
+    /// Switch between applications and trusted token issuers.
+    ToggleIssuers,
     /// Sign in again.
     SignIn,
     /// Sign out.
@@ -111,6 +119,10 @@ impl Command {
             ScreenApps => "applications",
             ScreenQ => "Q Developer",
             ScreenLogs => "logs",
+            ScreenTip => "identity propagation",
+            ScreenTipAdmin => "token exchange apps & issuers",
+            TipSignIn => "sign in at the IdP",
+            ToggleIssuers => "apps ↔ trusted issuers",
             SignIn => "sign in again",
             SignOut => "sign out",
             UseDeviceCode => "use a device code",

@@ -19,6 +19,8 @@ use crate::services::limiter::Limiter;
 pub enum Effect {
     /// A developer-console service call.
     Dev(DevEffect),
+    /// Trusted-identity-propagation work.
+    Tip(super::tip::TipEffect),
     /// Put text on the clipboard (OSC 52).
     Copy(String),
     /// Open a URL in the browser.
@@ -89,6 +91,7 @@ impl Runner {
     pub fn run(&mut self, effect: Effect) {
         match effect {
             Effect::Dev(e) => dev::run(self, e),
+            Effect::Tip(e) => super::tip::run(self, e),
             Effect::Copy(_) | Effect::OpenUrl(_) | Effect::RunInTerminal { .. } => {}
         }
     }

@@ -28,6 +28,10 @@ pub enum KeyContext {
     Confirm,
     /// The help overlay.
     Help,
+    /// The trusted-identity-propagation chain.
+    Tip,
+    /// Token-exchange applications and issuers.
+    TipAdmin,
 }
 
 impl KeyContext {
@@ -41,6 +45,8 @@ impl KeyContext {
             "role" => KeyContext::Role,
             "confirm" => KeyContext::Confirm,
             "help" => KeyContext::Help,
+            "tip" => KeyContext::Tip,
+            "tip_admin" => KeyContext::TipAdmin,
             _ => return None,
         })
     }
@@ -56,6 +62,8 @@ impl KeyContext {
             KeyContext::Role => "Role",
             KeyContext::Confirm => "Confirm",
             KeyContext::Help => "Help",
+            KeyContext::Tip => "Identity propagation",
+            KeyContext::TipAdmin => "Token exchange",
         }
     }
 }

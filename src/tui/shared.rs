@@ -27,6 +27,10 @@ pub enum ScreenId {
     Q,
     /// What centry did.
     Logs,
+    /// The trusted-identity-propagation chain of the signed-in person.
+    TipChain,
+    /// Applications and trusted token issuers, for trusted identity propagation.
+    TipAdmin,
 }
 
 impl ScreenId {
@@ -35,6 +39,8 @@ impl ScreenId {
         ScreenId::Accounts,
         ScreenId::Apps,
         ScreenId::Q,
+        ScreenId::TipChain,
+        ScreenId::TipAdmin,
         ScreenId::Logs,
     ];
 
@@ -47,6 +53,8 @@ impl ScreenId {
             ScreenId::Apps => "Applications",
             ScreenId::Q => "Q Developer",
             ScreenId::Logs => "Logs",
+            ScreenId::TipChain => "Propagation",
+            ScreenId::TipAdmin => "Token exchange",
         }
     }
 }

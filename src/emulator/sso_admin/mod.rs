@@ -68,6 +68,7 @@ pub fn dispatch(call: &Call, emu: &Arc<Emu>) -> Response {
         "GetApplicationGrant" => read(tip::get_application_grant),
         "ListApplicationAuthenticationMethods" => read(tip::list_authentication_methods),
         "ListApplicationAccessScopes" => read(tip::list_access_scopes),
+        "GetApplicationAssignmentConfiguration" => read(tip::get_assignment_configuration),
         "DescribeAccountAssignmentCreationStatus" => read(assignment_ops::describe_creation),
         "DescribeAccountAssignmentDeletionStatus" => read(assignment_ops::describe_deletion),
         "ListAccountAssignmentCreationStatus" => read(assignment_ops::list_creation),

@@ -222,3 +222,9 @@ pub fn list_access_scopes(st: &mut State, call: &Call) -> Result<Value, ApiError
     }
     Ok(out)
 }
+
+/// GetApplicationAssignmentConfiguration: whether people must be assigned to use it.
+pub fn get_assignment_configuration(st: &mut State, call: &Call) -> Result<Value, ApiError> {
+    let i = application(st, call)?;
+    Ok(json!({ "AssignmentRequired": st.org.applications[i].assignment_required }))
+}
