@@ -16,3 +16,4 @@ mod org_seed;
 mod referee;
 mod tip_chain;
 mod tip_e2e;
+mod tip_screens;

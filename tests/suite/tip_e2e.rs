@@ -210,3 +210,45 @@ fn the_aws_cli_calls_sts_as_the_person_through_credential_process() {
     );
     assert_eq!(v["Account"], "801555981578");
 }
+
+#[test]
+fn demo_chain_screen_fills_in_link_by_link_after_signing_in_at_the_idp() {
+    if !crate::common::tmux::usable() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let h = dir.path().to_str().unwrap();
+    let t = Tmux::start(
+        &[centry_bin(), "--demo"],
+        &[("HOME", h), ("NO_COLOR", "1")],
+        130,
+        40,
+    );
+    t.wait_until("the demo signed in", |s| {
+        s.contains("session 7h") && s.contains("admin:")
+    });
+    t.keys(&["7"]);
+    let s = t.wait_for("not signed in to the IdP");
+    assert!(s.contains("press s to sign in at the IdP"), "{s}");
+    assert!(
+        s.contains("· 2  bridge role"),
+        "later links are not reached:\n{s}"
+    );
+    t.keys(&["s"]);
+    let s = t.wait_for("✓ 4");
+    for needle in [
+        "✓ 1  IdP sign-in",
+        "jordan.lee@acme.example   subject 00u9G9jWY12IKpIUwldm",
+        "✓ 3  Identity Center token",
+        "user 93db090b-48bc-4bb5-b725-ba34f8077468   in arn:aws:identitystore::381492058412:identitystore/d-9067c3a2b1",
+        "assumed-role/AnalyticsReader/jordan.lee@acme.example",
+    ] {
+        assert!(
+            s.contains(needle),
+            "{needle:?} is on the chain screen:\n{s}"
+        );
+    }
+    t.keys(&["8"]);
+    let s = t.wait_for("Acme Analytics Portal JWT bearer");
+    assert!(s.contains("Who may exchange tokens for it"), "{s}");
+}

@@ -270,13 +270,14 @@ impl TipAdminView {
                 .areas(area);
         let mut lines = Vec::new();
         let mut d = Vec::new();
+        let mut notice = None;
         if sh.session.admin.is_none() {
-            lines.push(Line::styled(
+            notice = Some(Line::styled(
                 "pick a role with admin access (a on a role)",
                 th.warn(),
             ));
         } else if let Some(e) = &self.error {
-            lines.push(Line::styled(
+            notice = Some(Line::styled(
                 format!("{} — {}", sanitize(&e.message), e.hint()),
                 th.error(),
             ));
@@ -333,6 +334,9 @@ impl TipAdminView {
             }
         } else if let Some(a) = self.apps.as_ref().and_then(|v| v.get(self.list.selected)) {
             d = self.app_detail(a, th);
+        }
+        if let Some(n) = notice {
+            d.insert(0, n);
         }
         let title = if self.show_issuers {
             " Trusted token issuers (i: applications) "
