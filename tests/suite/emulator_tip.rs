@@ -397,3 +397,77 @@ async fn the_idp_signs_people_in_with_pkce_and_refreshes() {
     .unwrap();
     assert!(refreshed["id_token"].as_str().is_some(), "{refreshed}");
 }
+
+#[tokio::test]
+async fn without_auto_approval_the_idp_asks_and_honours_the_answer() {
+    let emu = common::with(centry::emulator::Org::demo(), |_| {}).await;
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let base = format!("{}/idp", emu.endpoint_url());
+    let challenge = centry::emulator::oidc::pkce_s256(&"v".repeat(50));
+    let q = |client: &str| {
+        vec![
+            ("response_type", "code".to_string()),
+            ("client_id", client.to_string()),
+            (
+                "redirect_uri",
+                "http://127.0.0.1:9/oauth/callback".to_string(),
+            ),
+            ("scope", "openid email".to_string()),
+            ("state", "s9".to_string()),
+            ("code_challenge", challenge.clone()),
+            ("code_challenge_method", "S256".to_string()),
+        ]
+    };
+    let unknown = http
+        .get(format!("{base}/authorize"))
+        .query(&q("someone-else"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        unknown.status(),
+        400,
+        "an unknown client is never redirected"
+    );
+    let page = http
+        .get(format!("{base}/authorize"))
+        .query(&q("centry-demo"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Sign in to Acme") && page.contains("jordan.lee@acme.example"),
+        "{page}"
+    );
+    let mut form: Vec<(&str, String)> = q("centry-demo");
+    form.push(("user", "priya.raman".into()));
+    form.push(("decision", "approve".into()));
+    let ok = http
+        .post(format!("{base}/authorize/decision"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ok.status(), 302);
+    let loc = ok.headers()["location"].to_str().unwrap().to_string();
+    assert!(loc.contains("code=") && loc.contains("state=s9"), "{loc}");
+    form.pop();
+    form.push(("decision", "deny".into()));
+    let denied = http
+        .post(format!("{base}/authorize/decision"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    let loc = denied.headers()["location"].to_str().unwrap().to_string();
+    assert!(
+        loc.contains("error=access_denied") && !loc.contains("code="),
+        "{loc}"
+    );
+}
