@@ -8,6 +8,7 @@ pub mod context;
 pub mod emulator;
 pub mod output;
 pub mod signin;
+pub mod tip;
 
 use clap::{Args, Parser, Subcommand};
 
@@ -112,6 +113,12 @@ pub enum Command {
         #[command(subcommand)]
         command: approvals::ApprovalsCommand,
     },
+    /// Trusted identity propagation: sign in with the company IdP, act as yourself in AWS.
+    Tip {
+        /// What to do.
+        #[command(subcommand)]
+        command: tip::TipCommand,
+    },
 }
 
 /// Run a subcommand; returns the process exit code.
@@ -130,6 +137,7 @@ pub async fn run(global: GlobalArgs, command: Command) -> anyhow::Result<i32> {
         Command::Apps => apps::apps(&global).await,
         Command::Q { command } => apps::q(&global, command).await,
         Command::Approvals { command } => approvals::run(&global, command).await,
+        Command::Tip { command } => tip::run(&global, command).await,
     }
 }
 

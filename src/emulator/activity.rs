@@ -3,6 +3,7 @@
 //! onBehalfOf, credentialId) and serves them through LookupEvents.
 
 use serde_json::Value;
+use time::OffsetDateTime;
 
 /// Where a request came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,8 +54,48 @@ pub enum Caller {
         /// Whether the session carries an Identity Center identity context (TIP).
         identity_enhanced: bool,
     },
+    /// A bridge-role session from STS AssumeRoleWithWebIdentity (trusted identity propagation):
+    /// an IAM role federated from an external OIDC IdP, not an Identity Center person.
+    /// CloudTrail `userIdentity`: `{"type": "AssumedRole", "principalId": "<role_id>:<session_name>",
+    /// "arn": "arn:aws:sts::<account_id>:assumed-role/<role name>/<session_name>", "accountId",
+    /// "accessKeyId", "sessionContext": {"sessionIssuer": {"type": "Role", "principalId":
+    /// "<role_id>", "arn": "<role_arn>", "accountId", "userName": "<role name>"},
+    /// "webIdFederationData": {"federatedProvider": "arn:aws:iam::<account_id>:oidc-provider/<issuer
+    /// without scheme>", "attributes": {}}, "attributes": {"creationDate": "<created>",
+    /// "mfaAuthenticated": "false"}}}`.
+    WebIdentity {
+        /// Account of the role.
+        account_id: String,
+        /// The IAM role ARN (`arn:aws:iam::<acct>:role/<name>`).
+        role_arn: String,
+        /// The role's unique id (`AROA…`).
+        role_id: String,
+        /// The role session name.
+        session_name: String,
+        /// Access key id used.
+        access_key_id: String,
+        /// The OIDC issuer URL the web identity came from.
+        issuer: String,
+        /// The IdP subject (`sub`).
+        subject: String,
+        /// When the session was created.
+        created: OffsetDateTime,
+    },
     /// Nobody we know (unsigned or unknown key): recorded for failed calls.
     Anonymous,
+}
+
+/// Credentials an STS assume call handed out (for `responseElements`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssuedSession {
+    /// Access key id of the new credentials (the secret parts are never recorded).
+    pub access_key_id: String,
+    /// `AROA…:<session name>`.
+    pub assumed_role_id: String,
+    /// `arn:aws:sts::<acct>:assumed-role/<role>/<session>`.
+    pub arn: String,
+    /// When the credentials expire.
+    pub expires: OffsetDateTime,
 }
 
 /// One thing that happened.
@@ -124,6 +165,71 @@ pub enum Activity {
         read_only: bool,
         /// Request parameters worth logging (no secrets).
         request: Value,
+        /// (error code, message) when it failed.
+        error: Option<(String, String)>,
+    },
+    /// STS AssumeRoleWithWebIdentity: an external IdP's ID token exchanged for a bridge-role
+    /// session. CloudTrail: `eventSource` `sts.amazonaws.com`, `eventName`
+    /// `AssumeRoleWithWebIdentity`, `readOnly` true, `userIdentity` `{"type": "WebIdentityUser",
+    /// "principalId": "<issuer without scheme>:<audience>:<subject>", "userName": "<subject>",
+    /// "identityProvider": "<issuer without scheme>"}`, `requestParameters` `{"roleArn",
+    /// "roleSessionName", "durationSeconds"}`, on success `responseElements` `{"credentials":
+    /// {"accessKeyId", "sessionToken": "HIDDEN_DUE_TO_SECURITY_REASONS", "expiration"},
+    /// "subjectFromWebIdentityToken": "<subject>", "assumedRoleUser": {"assumedRoleId", "arn"},
+    /// "provider": "arn:aws:iam::<role account>:oidc-provider/<issuer without scheme>",
+    /// "audience": "<audience>"}`, `resources` `[{"accountId", "type": "AWS::IAM::Role", "ARN":
+    /// "<role_arn>"}]`; on failure `errorCode` / `errorMessage` and no `responseElements`.
+    AssumeRoleWithWebIdentity {
+        /// Caller origin.
+        origin: Origin,
+        /// `iss` of the token, when it could be read.
+        issuer: Option<String>,
+        /// `aud` of the token, when it could be read.
+        audience: Option<String>,
+        /// `sub` of the token, when it could be read.
+        subject: Option<String>,
+        /// The role asked for.
+        role_arn: String,
+        /// The session name asked for.
+        session_name: String,
+        /// Seconds asked for.
+        duration_s: i64,
+        /// What was handed out, on success.
+        issued: Option<IssuedSession>,
+        /// (error code, message) when it failed.
+        error: Option<(String, String)>,
+    },
+    /// sso-oidc CreateTokenWithIAM: an IAM principal exchanged an external IdP's token for an
+    /// Identity Center token (the fixture `aidansteele-github-io_…` shows AWS's record).
+    /// CloudTrail: `eventSource` `sso-oauth.amazonaws.com`, `eventName` `CreateTokenWithIAM`,
+    /// `eventType` `AwsApiCall`, `readOnly` false, `userIdentity` from `caller`,
+    /// `requestParameters` `{"clientId": "<application_arn>", "grantType": "<grant_type>",
+    /// "scope": [<scopes>], "assertion": "HIDDEN_DUE_TO_SECURITY_REASONS"}`, on success
+    /// `responseElements` `{"accessToken": "HIDDEN_DUE_TO_SECURITY_REASONS", "expiresIn":
+    /// <expires_in>, "tokenType": "Bearer", "issuedTokenType":
+    /// "urn:ietf:params:oauth:token-type:access_token"}` and `additionalEventData`
+    /// `{"identitystore:UserId": "<users[user].id>", "identitystore:IdentityStoreArn": "<store
+    /// ARN>", "identitycenter:CredentialId": "<credential_id>"}`, `resources` `[{"type":
+    /// "AWS::SSO::Application", "ARN": "<application_arn>"}]`; on failure `errorCode` /
+    /// `errorMessage`, no `responseElements`, and `additionalEventData` only when the person
+    /// was already known.
+    CreateTokenWithIam {
+        /// The IAM principal that called (the bridge role session).
+        caller: Caller,
+        /// Caller origin.
+        origin: Origin,
+        /// `clientId`: the application ARN.
+        application_arn: String,
+        /// Grant type as sent.
+        grant_type: String,
+        /// Scopes asked for (or granted, on success).
+        scopes: Vec<String>,
+        /// The person the assertion mapped to.
+        user: Option<usize>,
+        /// The Identity Center session (`identitycenter:CredentialId`) of the issued token.
+        credential_id: Option<String>,
+        /// Lifetime of the issued access token in seconds (0 on failure).
+        expires_in: i64,
         /// (error code, message) when it failed.
         error: Option<(String, String)>,
     },

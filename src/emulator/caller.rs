@@ -137,20 +137,25 @@ pub fn authenticate(state: &State, headers: &HeaderMap) -> Result<Authenticated,
                 return Err(invalid());
             }
             if s.expires <= OffsetDateTime::now_utc() {
-                return Err(ApiError::new(
-                    400,
-                    "ExpiredTokenException",
-                    "The security token included in the request is expired",
-                ));
+                return Err(expired());
             }
-            let arn = s
-                .role_arn
-                .clone()
-                .unwrap_or_else(|| sso_role_arn(state, &s.account_id, s.pset, s.user));
-            let role_id = format!(
-                "AROA{}",
-                &reserved_role_suffix(&state.org.permission_sets[s.pset].id).to_uppercase()[..12]
-            );
+            let (arn, role_id, session_name) = match &s.role_arn {
+                // An identity-enhanced session from STS AssumeRole: `role_arn` is its
+                // assumed-role ARN, and the person is the session name.
+                Some(arn) => {
+                    let (role, session) = assumed_role_parts(arn);
+                    (arn.clone(), role_unique_id(&role), session)
+                }
+                None => (
+                    sso_role_arn(state, &s.account_id, s.pset, s.user),
+                    format!(
+                        "AROA{}",
+                        &reserved_role_suffix(&state.org.permission_sets[s.pset].id).to_uppercase()
+                            [..12]
+                    ),
+                    state.org.users[s.user].user_name.clone(),
+                ),
+            };
             Ok(Authenticated {
                 caller: Caller::Role {
                     user: s.user,
@@ -162,11 +167,62 @@ pub fn authenticate(state: &State, headers: &HeaderMap) -> Result<Authenticated,
                     identity_enhanced: s.identity_context.is_some(),
                 },
                 account_id: s.account_id.clone(),
-                user_id: format!("{role_id}:{}", state.org.users[s.user].user_name),
+                user_id: format!("{role_id}:{session_name}"),
                 arn,
             })
         }
+        Principal::WebIdentity(w) => {
+            if session_token != Some(w.session_token.as_str()) {
+                return Err(invalid());
+            }
+            if w.expires <= OffsetDateTime::now_utc() {
+                return Err(expired());
+            }
+            let role_id = role_unique_id(&w.role_arn);
+            Ok(Authenticated {
+                caller: Caller::WebIdentity {
+                    account_id: w.account_id.clone(),
+                    role_arn: w.role_arn.clone(),
+                    role_id: role_id.clone(),
+                    session_name: w.session_name.clone(),
+                    access_key_id: akid,
+                    issuer: w.issuer.clone(),
+                    subject: w.subject.clone(),
+                    created: w.created,
+                },
+                account_id: w.account_id.clone(),
+                user_id: format!("{role_id}:{}", w.session_name),
+                arn: w.assumed_role_arn(),
+            })
+        }
     }
+}
+
+fn expired() -> ApiError {
+    ApiError::new(
+        400,
+        "ExpiredTokenException",
+        "The security token included in the request is expired",
+    )
+}
+
+/// The unique id (`AROA` + 17) of an IAM role, stable per role ARN.
+pub fn role_unique_id(role_arn: &str) -> String {
+    use sha1::Digest;
+    let h = hex::encode(sha1::Sha1::digest(role_arn.as_bytes())).to_uppercase();
+    format!("AROA{}", &h[..17])
+}
+
+/// The IAM role ARN and session name of an assumed-role ARN
+/// (`arn:aws:sts::A:assumed-role/R/S` → (`arn:aws:iam::A:role/R`, `S`)).
+pub fn assumed_role_parts(arn: &str) -> (String, String) {
+    let (prefix, rest) = arn.split_once(":assumed-role/").unwrap_or((arn, ""));
+    let (role, session) = rest.rsplit_once('/').unwrap_or((rest, ""));
+    let account = prefix.rsplit(':').next().unwrap_or_default();
+    (
+        format!("arn:aws:iam::{account}:role/{role}"),
+        session.to_string(),
+    )
 }
 
 /// Check that an authenticated caller may perform `action` (e.g. `sso:ListInstances`).
@@ -179,6 +235,12 @@ pub fn authorize(
     let allowed = match &who.caller {
         Caller::Operator { .. } => true,
         Caller::Anonymous => false,
+        // Sessions from STS (bridge roles, identity-enhanced sessions) carry no permission
+        // set: the emulator models no IAM policies for them beyond what any caller may do.
+        Caller::WebIdentity { .. }
+        | Caller::Role {
+            role_arn: Some(_), ..
+        } => power == Power::Any,
         Caller::Role {
             pset, account_id, ..
         } => {
@@ -218,6 +280,20 @@ mod tests {
         assert_eq!(access_key_id(&h).as_deref(), Some("ASIAEXAMPLE"));
         h.insert("authorization", HeaderValue::from_static("Bearer xyz"));
         assert_eq!(access_key_id(&h), None);
+    }
+
+    #[test]
+    fn assumed_role_arns_split_into_role_and_session() {
+        assert_eq!(
+            assumed_role_parts(
+                "arn:aws:sts::111122223333:assumed-role/Reader/jordan.lee@acme.example"
+            ),
+            (
+                "arn:aws:iam::111122223333:role/Reader".to_string(),
+                "jordan.lee@acme.example".to_string()
+            )
+        );
+        assert_eq!(role_unique_id("x").len(), 21);
     }
 
     #[test]

@@ -11,6 +11,8 @@ pub mod faults;
 pub mod federation;
 pub mod generate;
 pub mod identitystore;
+pub mod idp;
+pub mod jwt;
 pub mod mpa;
 pub mod oidc;
 pub mod org;
@@ -23,6 +25,8 @@ pub mod rpc;
 pub mod sso_admin;
 pub mod state;
 pub mod sts;
+pub mod sts_tip;
+pub mod token_exchange;
 pub mod wire;
 
 use std::net::SocketAddr;

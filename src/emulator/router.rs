@@ -65,7 +65,7 @@ pub fn build(emu: Arc<Emu>) -> Service {
             "/device_authorization",
             post(oidc::start_device_authorization),
         )
-        .route("/token", post(oidc::create_token))
+        .route("/token", post(super::token_exchange::token_endpoint))
         .route("/authorize", get(pages::authorize))
         .route("/authorize/decision", post(pages::authorize_decision))
         .route(
@@ -92,6 +92,7 @@ pub fn build(emu: Arc<Emu>) -> Service {
         .route("/", get(pages::index))
         .route("/q/{region}", post(q_regional))
         .route("/federation", get(federation::federation))
+        .nest("/idp", super::idp::routes())
         .fallback(unknown_route)
         .layer(axum::middleware::from_fn_with_state(
             emu.clone(),

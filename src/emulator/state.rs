@@ -133,6 +133,8 @@ pub enum Principal {
     Operator,
     /// Role credentials vended by GetRoleCredentials.
     Role(RoleSession),
+    /// A bridge-role session from STS AssumeRoleWithWebIdentity (trusted identity propagation).
+    WebIdentity(super::sts::WebIdentitySession),
 }
 
 /// Role credentials vended through the portal.
@@ -262,6 +264,10 @@ pub struct State {
     pub activity: Vec<(OffsetDateTime, Activity)>,
     /// Server settings.
     pub settings: Settings,
+    /// The emulated external OIDC IdP (trusted identity propagation).
+    pub idp: super::idp::IdpState,
+    /// Identity contexts issued by CreateTokenWithIAM, by their opaque value.
+    pub identity_contexts: HashMap<String, super::token_exchange::IdentityContext>,
 }
 
 impl State {
@@ -342,6 +348,8 @@ impl State {
             signin_tokens: HashMap::new(),
             activity: Vec::new(),
             settings,
+            idp: Default::default(),
+            identity_contexts: HashMap::new(),
         }
     }
 

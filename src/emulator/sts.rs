@@ -1,5 +1,7 @@
 //! STS (awsQuery: form-encoded requests, XML responses): GetCallerIdentity, so any SDK or the
-//! AWS CLI can check the credentials the emulator vends.
+//! AWS CLI can check the credentials the emulator vends, and the two assume operations of
+//! trusted identity propagation (in `sts_tip.rs`): AssumeRoleWithWebIdentity for the bridge
+//! role and AssumeRole with `ProvidedContexts` for identity-enhanced sessions.
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -11,6 +13,8 @@ use super::activity::{Activity, Caller};
 use super::caller::authenticate;
 use super::router::RequestCtx;
 use super::wire::{ApiError, Protocol, xml_escape};
+
+pub use super::sts_tip::WebIdentitySession;
 
 /// The STS XML namespace.
 const NS: &str = "https://sts.amazonaws.com/doc/2011-06-15/";
@@ -41,6 +45,10 @@ pub fn dispatch(emu: &Emu, ctx: &RequestCtx, body: &Bytes) -> Response {
         .map(|(_, v)| v.clone());
     match action.as_deref() {
         Some("GetCallerIdentity") => get_caller_identity(emu, ctx),
+        Some("AssumeRoleWithWebIdentity") => {
+            super::sts_tip::assume_role_with_web_identity(emu, ctx, &form)
+        }
+        Some("AssumeRole") => super::sts_tip::assume_role(emu, ctx, &form),
         Some(other) => sts_error(
             400,
             "InvalidAction",

@@ -14,6 +14,8 @@ pub mod portal;
 pub mod qdev;
 pub mod signin;
 pub mod targets;
+pub mod tip;
+pub mod tip_admin;
 pub mod token_cache;
 pub mod trail_files;
 pub mod web;

@@ -53,6 +53,10 @@ pub struct Views {
     pub logs: LogsView,
     /// Approval teams.
     pub approvals: ApprovalsView,
+    /// The trusted-identity-propagation chain.
+    pub tip: super::tip::chain::ChainView,
+    /// Token-exchange applications and trusted issuers.
+    pub tip_admin: super::tip::admin::TipAdminView,
 }
 
 impl Views {
@@ -66,6 +70,8 @@ impl Views {
             ScreenId::Q => &self.q,
             ScreenId::Logs => &self.logs,
             ScreenId::Approvals => &self.approvals,
+            ScreenId::TipChain => &self.tip,
+            ScreenId::TipAdmin => &self.tip_admin,
         }
     }
 
@@ -79,6 +85,8 @@ impl Views {
             ScreenId::Q => &mut self.q,
             ScreenId::Logs => &mut self.logs,
             ScreenId::Approvals => &mut self.approvals,
+            ScreenId::TipChain => &mut self.tip,
+            ScreenId::TipAdmin => &mut self.tip_admin,
         }
     }
 }
@@ -129,6 +137,8 @@ impl App {
                 q: QView::default(),
                 logs: LogsView::default(),
                 approvals: ApprovalsView::default(),
+                tip: Default::default(),
+                tip_admin: Default::default(),
             },
             overlay: None,
             quit: false,
@@ -219,6 +229,7 @@ impl App {
             }
             Action::Dev(msg) => self.on_dev(msg),
             Action::Approvals(msg) => self.views.approvals.on_msg(msg, &mut self.sh),
+            Action::Tip(msg) => super::tip::update(&mut self.views, &mut self.sh, msg),
             Action::Log(line) => {
                 self.sh.log(line);
                 vec![]
@@ -301,7 +312,7 @@ impl App {
     }
 
     fn switch_to(&mut self, s: ScreenId) -> Vec<Effect> {
-        if self.sh.session.token.is_none() && s != ScreenId::Logs {
+        if self.sh.session.token.is_none() && !matches!(s, ScreenId::Logs | ScreenId::TipChain) {
             self.sh.flash(Flash::warn("sign in first"));
             return vec![];
         }
@@ -443,6 +454,8 @@ impl App {
             Command::ScreenQ => return self.switch_to(ScreenId::Q),
             Command::ScreenLogs => return self.switch_to(ScreenId::Logs),
             Command::ScreenApprovals => return self.switch_to(ScreenId::Approvals),
+            Command::ScreenTip => return self.switch_to(ScreenId::TipChain),
+            Command::ScreenTipAdmin => return self.switch_to(ScreenId::TipAdmin),
             Command::NextScreen | Command::PrevScreen => {
                 let tabs = ScreenId::TABS;
                 let cur = tabs.iter().position(|s| *s == self.screen()).unwrap_or(0);
@@ -750,36 +763,20 @@ impl App {
     fn render_tabs(&self, f: &mut Frame, area: Rect) {
         let th = &self.sh.theme;
         let cur = self.screen();
+        let tab = |s: &ScreenId, short: bool| {
+            let key = self.sh.keymap.keys_for(&[KeyContext::Global], s.command()).first().cloned().unwrap_or_default();
+            format!(" {key} {} ", if short { s.short_title() } else { s.title() })
+        };
+        let full: usize = ScreenId::TABS.iter().map(|s| tab(s, false).chars().count()).sum();
+        let short = full > area.width as usize;
         let mut spans = Vec::new();
-        for (i, s) in ScreenId::TABS.iter().enumerate() {
-            let key = self.sh.keymap.keys_for(
-                &[KeyContext::Global],
-                match s {
-                    ScreenId::Accounts => Command::ScreenAccounts,
-                    ScreenId::Apps => Command::ScreenApps,
-                    ScreenId::Q => Command::ScreenQ,
-                    ScreenId::Approvals => Command::ScreenApprovals,
-                    _ => Command::ScreenLogs,
-                },
-            );
-            let label = format!(
-                " {} {} ",
-                key.first().cloned().unwrap_or_else(|| (i + 1).to_string()),
-                s.title()
-            );
+        for s in ScreenId::TABS {
             let active = *s == cur || (cur == ScreenId::Role && *s == ScreenId::Accounts);
-            spans.push(Span::styled(
-                label,
-                if active { th.selected() } else { th.dim() },
-            ));
+            spans.push(Span::styled(tab(s, short), if active { th.selected() } else { th.dim() }));
         }
         if cur == ScreenId::Role {
             spans.push(Span::styled(
-                format!(
-                    "  › {} › {}",
-                    sanitize(&self.views.role.account_name),
-                    sanitize(&self.views.role.role)
-                ),
+                format!("  › {} › {}", sanitize(&self.views.role.account_name), sanitize(&self.views.role.role)),
                 th.text(),
             ));
         }

@@ -52,6 +52,14 @@ pub enum Command {
     ScreenApprovals,
     /// An approval team's sessions.
     OpenSessions,
+    /// The trusted-identity-propagation chain.
+    ScreenTip,
+    /// Applications and trusted token issuers for trusted identity propagation.
+    ScreenTipAdmin,
+    /// Sign in at the company IdP and run the chain again.
+    TipSignIn,
+    /// Switch between applications and trusted token issuers.
+    ToggleIssuers,
     /// Sign in again.
     SignIn,
     /// Sign out.
@@ -117,6 +125,10 @@ impl Command {
             ScreenLogs => "logs",
             ScreenApprovals => "approval teams",
             OpenSessions => "sessions",
+            ScreenTip => "identity propagation",
+            ScreenTipAdmin => "token exchange apps & issuers",
+            TipSignIn => "sign in at the IdP",
+            ToggleIssuers => "apps ↔ trusted issuers",
             SignIn => "sign in again",
             SignOut => "sign out",
             UseDeviceCode => "use a device code",

@@ -22,6 +22,8 @@ pub enum Effect {
     Dev(DevEffect),
     /// Approval-teams work.
     Approvals(ApprovalsEffect),
+    /// Trusted-identity-propagation work.
+    Tip(super::tip::TipEffect),
     /// Put text on the clipboard (OSC 52).
     Copy(String),
     /// Open a URL in the browser.
@@ -93,6 +95,7 @@ impl Runner {
         match effect {
             Effect::Dev(e) => dev::run(self, e),
             Effect::Approvals(e) => approvals::run(self, e),
+            Effect::Tip(e) => super::tip::run(self, e),
             Effect::Copy(_) | Effect::OpenUrl(_) | Effect::RunInTerminal { .. } => {}
         }
     }

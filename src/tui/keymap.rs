@@ -30,6 +30,10 @@ pub enum KeyContext {
     Confirm,
     /// The help overlay.
     Help,
+    /// The trusted-identity-propagation chain.
+    Tip,
+    /// Token-exchange applications and issuers.
+    TipAdmin,
 }
 
 impl KeyContext {
@@ -44,6 +48,8 @@ impl KeyContext {
             "approvals" => KeyContext::Approvals,
             "confirm" => KeyContext::Confirm,
             "help" => KeyContext::Help,
+            "tip" => KeyContext::Tip,
+            "tip_admin" => KeyContext::TipAdmin,
             _ => return None,
         })
     }
@@ -60,6 +66,8 @@ impl KeyContext {
             KeyContext::Approvals => "Approval teams",
             KeyContext::Confirm => "Confirm",
             KeyContext::Help => "Help",
+            KeyContext::Tip => "Identity propagation",
+            KeyContext::TipAdmin => "Token exchange",
         }
     }
 }

@@ -15,6 +15,7 @@ pub mod overlay;
 pub mod shared;
 pub mod terminal;
 pub mod theme;
+pub mod tip;
 pub mod view;
 pub mod widgets;
 

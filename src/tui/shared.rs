@@ -29,6 +29,10 @@ pub enum ScreenId {
     Approvals,
     /// What centry did.
     Logs,
+    /// The trusted-identity-propagation chain of the signed-in person.
+    TipChain,
+    /// Applications and trusted token issuers, for trusted identity propagation.
+    TipAdmin,
 }
 
 impl ScreenId {
@@ -38,8 +42,37 @@ impl ScreenId {
         ScreenId::Apps,
         ScreenId::Q,
         ScreenId::Approvals,
+        ScreenId::TipChain,
+        ScreenId::TipAdmin,
         ScreenId::Logs,
     ];
+
+    /// A short name for narrow terminals.
+    pub fn short_title(self) -> &'static str {
+        match self {
+            ScreenId::Accounts => "Accts",
+            ScreenId::Apps => "Apps",
+            ScreenId::Q => "Q",
+            ScreenId::Approvals => "Teams",
+            ScreenId::TipChain => "TIP",
+            ScreenId::TipAdmin => "Exch",
+            other => other.title(),
+        }
+    }
+
+    /// The command that switches to this screen.
+    pub fn command(self) -> super::command::Command {
+        use super::command::Command;
+        match self {
+            ScreenId::Accounts | ScreenId::Role | ScreenId::SignIn => Command::ScreenAccounts,
+            ScreenId::Apps => Command::ScreenApps,
+            ScreenId::Q => Command::ScreenQ,
+            ScreenId::Approvals => Command::ScreenApprovals,
+            ScreenId::TipChain => Command::ScreenTip,
+            ScreenId::TipAdmin => Command::ScreenTipAdmin,
+            ScreenId::Logs => Command::ScreenLogs,
+        }
+    }
 
     /// Name in tabs and the palette.
     pub fn title(self) -> &'static str {
@@ -51,6 +84,8 @@ impl ScreenId {
             ScreenId::Q => "Q Developer",
             ScreenId::Approvals => "Approval teams",
             ScreenId::Logs => "Logs",
+            ScreenId::TipChain => "Propagation",
+            ScreenId::TipAdmin => "Token exchange",
         }
     }
 }

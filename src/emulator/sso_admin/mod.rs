@@ -24,6 +24,7 @@ use super::state::State;
 use super::wire::{ApiError, Protocol, TokenStyle, paginate};
 
 pub use assignment_ops::{ASSIGNMENT_DELAY_MS, settle_assignment_ops};
+pub use {applications::application_arn, tip::tti_arn};
 
 /// An operation handler: the call's input and the state, to the answer or a modeled error.
 type Handler = fn(&mut State, &Call) -> Result<Value, ApiError>;
@@ -67,6 +68,7 @@ pub fn dispatch(call: &Call, emu: &Arc<Emu>) -> Response {
         "GetApplicationGrant" => read(tip::get_application_grant),
         "ListApplicationAuthenticationMethods" => read(tip::list_authentication_methods),
         "ListApplicationAccessScopes" => read(tip::list_access_scopes),
+        "GetApplicationAssignmentConfiguration" => read(tip::get_assignment_configuration),
         "DescribeAccountAssignmentCreationStatus" => read(assignment_ops::describe_creation),
         "DescribeAccountAssignmentDeletionStatus" => read(assignment_ops::describe_deletion),
         "ListAccountAssignmentCreationStatus" => read(assignment_ops::list_creation),

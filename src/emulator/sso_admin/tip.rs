@@ -15,7 +15,7 @@ use crate::emulator::wire::{ApiError, TokenStyle, paginate};
 const TTI_ARN_PATTERN: &str = "arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b):sso::\\d{12}:trustedTokenIssuer/(sso)?ins-[a-zA-Z0-9-.]{16}/tti-[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}";
 
 /// The ARN of a trusted token issuer.
-fn tti_arn(st: &State, i: usize) -> String {
+pub fn tti_arn(st: &State, i: usize) -> String {
     format!(
         "arn:aws:sso::{}:trustedTokenIssuer/{}/{}",
         st.org.instance.owner_account_id,
@@ -221,4 +221,10 @@ pub fn list_access_scopes(st: &mut State, call: &Call) -> Result<Value, ApiError
         out["NextToken"] = json!(n);
     }
     Ok(out)
+}
+
+/// GetApplicationAssignmentConfiguration: whether people must be assigned to use it.
+pub fn get_assignment_configuration(st: &mut State, call: &Call) -> Result<Value, ApiError> {
+    let i = application(st, call)?;
+    Ok(json!({ "AssignmentRequired": st.org.applications[i].assignment_required }))
 }
