@@ -4,35 +4,29 @@
 
 use crossterm::event::{Event as TermEvent, KeyEvent, KeyEventKind, MouseEventKind};
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::layout::{Constraint, Layout};
 use time::OffsetDateTime;
 
 use super::action::Action;
 use super::approvals::ApprovalsView;
 use super::command::Command;
+use super::dev::DevEffect;
 use super::dev::accounts::AccountsView;
 use super::dev::apps::AppsView;
 use super::dev::qdev::QView;
 use super::dev::role::RoleView;
 use super::dev::signin::{Phase, SignInView};
-use super::dev::{CredPurpose, DevEffect, DevMsg};
 use super::effect::Effect;
 use super::event::Event;
 use super::keymap::{KeyContext, Keymap};
 use super::logs::LogsView;
 use super::overlay::Overlay;
-use super::shared::{AdminCredentials, Nav, ScreenId, Session, Shared, TokenInfo};
+use super::shared::{Nav, ScreenId, Session, Shared};
 use super::theme::Theme;
 use super::view::View;
-use super::widgets::hints::hint_line;
-use super::widgets::{Flash, FlashLevel};
-use crate::model::text::sanitize;
-use crate::services::ErrorKind;
+use super::widgets::Flash;
 use crate::services::local_store::Prefs;
 use crate::services::signin::Flow;
-use crate::services::token_cache::CachedToken;
 
 /// The role the demo uses for the admin and events screens.
 pub const DEMO_ADMIN_ROLE: (&str, &str) = ("381492058412", "IdentityCenterAuditor");
@@ -225,7 +219,7 @@ impl App {
             Action::Tick => {
                 self.sh.now = OffsetDateTime::now_utc();
                 self.dirty = self.on_tick();
-                vec![]
+                self.refresh_if_due()
             }
             Action::Dev(msg) => self.on_dev(msg),
             Action::Approvals(msg) => self.views.approvals.on_msg(msg, &mut self.sh),
@@ -385,51 +379,6 @@ impl App {
         }
     }
 
-    fn write_all_profiles(&mut self) -> Vec<Effect> {
-        let Some(target) = self.sh.session.target.clone() else {
-            return vec![];
-        };
-        let Some(session) = target.session.clone() else {
-            self.sh.flash(Flash::warn(
-                "profiles need an [sso-session]: start centry with --sso-session NAME",
-            ));
-            return vec![];
-        };
-        let prune = self.views.accounts.selected.is_empty();
-        let specs = self
-            .views
-            .accounts
-            .roles_for_profiles()
-            .into_iter()
-            .map(
-                |(id, name, role)| crate::services::config_file::ProfileSpec {
-                    name: crate::services::config_file::profile_name(
-                        "{account_name}.{role_name}",
-                        &name,
-                        &id,
-                        &role,
-                        &session,
-                    ),
-                    session: session.clone(),
-                    account_id: id,
-                    role_name: role,
-                    region: Some(target.region.clone()),
-                },
-            )
-            .collect();
-        let s = crate::services::config_file::SsoSession {
-            name: session,
-            start_url: target.start_url.clone(),
-            region: target.region.clone(),
-            scopes: target.registration_scopes(),
-        };
-        vec![Effect::Dev(DevEffect::WriteProfiles {
-            session: s,
-            specs,
-            prune,
-        })]
-    }
-
     fn global(&mut self, cmd: Command) -> Vec<Effect> {
         match cmd {
             Command::Quit => self.quit = true,
@@ -472,230 +421,6 @@ impl App {
         vec![]
     }
 
-    fn begin_sign_in(&mut self) -> Vec<Effect> {
-        let Some(target) = self.sh.session.target.clone() else {
-            self.stack = vec![ScreenId::SignIn];
-            self.views.signin.phase = Phase::Choose;
-            return vec![];
-        };
-        self.stack = vec![ScreenId::SignIn];
-        self.views.signin.start(&target)
-    }
-
-    fn set_token(&mut self, t: &CachedToken) {
-        self.sh.session.token = Some(TokenInfo {
-            access: t.access_token.clone(),
-            expires_at: t.expires_at,
-            refreshable: t.refreshable(OffsetDateTime::now_utc()),
-        });
-    }
-
-    fn after_sign_in(&mut self) -> Vec<Effect> {
-        let token = match self.sh.token() {
-            Some(t) => t,
-            None => return vec![],
-        };
-        if self.screen() == ScreenId::SignIn {
-            self.stack = vec![ScreenId::Accounts];
-        }
-        self.views.accounts.begin_listing();
-        let mut effects = vec![Effect::Dev(DevEffect::ListAccounts(token.clone()))];
-        if self.sh.session.demo && self.sh.session.admin.is_none() {
-            effects.push(Effect::Dev(DevEffect::GetCredentials {
-                token,
-                account: DEMO_ADMIN_ROLE.0.into(),
-                role: DEMO_ADMIN_ROLE.1.into(),
-                purpose: CredPurpose::Admin,
-            }));
-        }
-        effects
-    }
-
-    fn on_dev(&mut self, msg: DevMsg) -> Vec<Effect> {
-        match msg {
-            DevMsg::Started { token, listing } => {
-                match listing {
-                    Ok(Some(l)) => self.views.accounts.show_cached(l, &self.sh.prefs),
-                    Ok(None) => {}
-                    Err(e) => self.sh.flash(Flash::warn(format!("account cache: {e}"))),
-                }
-                match token {
-                    Ok(Some(t)) => {
-                        self.set_token(&t);
-                        self.sh.log("using the cached sign-in");
-                        self.after_sign_in()
-                    }
-                    Ok(None) => self.begin_sign_in(),
-                    Err(e) => {
-                        self.sh.flash(Flash::error(format!("token cache: {e}")));
-                        self.begin_sign_in()
-                    }
-                }
-            }
-            DevMsg::DeviceStarted(d) => {
-                self.sh.log(format!(
-                    "device code {} at {}",
-                    d.user_code,
-                    sanitize(&d.verification_uri)
-                ));
-                self.views.signin.phase = Phase::Device(d);
-                vec![]
-            }
-            DevMsg::BrowserStarted { url, opened } => {
-                self.views.signin.phase = Phase::Browser { url, opened };
-                vec![]
-            }
-            DevMsg::SignedIn(Ok(t)) => {
-                self.set_token(&t);
-                self.views.signin.finished(None);
-                self.sh.flash(Flash::info("signed in"));
-                self.after_sign_in()
-            }
-            DevMsg::SignedIn(Err(e)) => {
-                self.views
-                    .signin
-                    .finished(Some(format!("{} — {}", e.message, e.hint())));
-                vec![]
-            }
-            DevMsg::Refreshed(Ok(Some(t))) => {
-                self.set_token(&t);
-                vec![]
-            }
-            DevMsg::Refreshed(_) => vec![],
-            DevMsg::Listing(ev) => {
-                self.views.accounts.on_listing(ev, &self.sh.prefs);
-                vec![]
-            }
-            DevMsg::ListingDone(result) => {
-                let failed = result.as_ref().err().cloned();
-                let saved = self.views.accounts.listing_done(result, &self.sh.prefs);
-                if let Some(e) = failed {
-                    self.sh.log(format!("listing failed: {}", e.message));
-                    if e.kind == ErrorKind::SignInExpired {
-                        self.sh.session.token = None;
-                        self.overlay = Some(Overlay::Error {
-                            title: "Sign-in expired".into(),
-                            text: "Your Identity Center session ended while listing. What is on screen stays; press L to sign in again.".into(),
-                        });
-                    }
-                }
-                match (saved, self.sh.session.target.clone()) {
-                    (Some(l), Some(t)) => {
-                        self.sh.log(format!(
-                            "listed {} accounts, {} roles",
-                            l.accounts.len(),
-                            l.role_count()
-                        ));
-                        vec![Effect::Dev(DevEffect::SaveListing {
-                            start_url: t.start_url.clone(),
-                            listing: Box::new(l),
-                        })]
-                    }
-                    _ => vec![],
-                }
-            }
-            DevMsg::Credentials {
-                purpose,
-                key,
-                result,
-                user,
-            } => {
-                if let Some(u) = user {
-                    self.sh.session.user = Some(u);
-                }
-                match purpose {
-                    CredPurpose::Show => {
-                        if key == self.views.role.key() {
-                            if let Err(e) = result.as_ref()
-                                && e.kind == ErrorKind::SignInExpired
-                            {
-                                self.overlay = Some(Overlay::Error {
-                                    title: "Sign-in expired".into(),
-                                    text: "Press L to sign in again.".into(),
-                                });
-                            }
-                            self.views.role.on_credentials(*result);
-                        }
-                    }
-                    CredPurpose::Admin => match *result {
-                        Ok(c) => {
-                            self.sh.log(format!("admin and events screens use {key}"));
-                            self.sh.session.admin = Some(AdminCredentials {
-                                label: format!("{} @ {}", c.role_name, c.account_id),
-                                creds: c,
-                            });
-                        }
-                        Err(e) => self.sh.flash(Flash::warn(format!(
-                            "could not get admin credentials: {}",
-                            e.message
-                        ))),
-                    },
-                }
-                vec![]
-            }
-            DevMsg::ConsoleUrl { result, open } => match result {
-                Ok(url) if open => {
-                    self.sh.flash(Flash::info("opened the AWS console"));
-                    vec![Effect::OpenUrl(url)]
-                }
-                Ok(url) => {
-                    self.sh.flash(Flash::info(
-                        "copied the console sign-in URL (single use, valid for minutes)",
-                    ));
-                    vec![Effect::Copy(url)]
-                }
-                Err(e) => {
-                    self.sh
-                        .flash(Flash::error(format!("console link failed: {}", e.message)));
-                    vec![]
-                }
-            },
-            DevMsg::Apps(r) => self.views.apps.on_apps(r, &self.sh),
-            DevMsg::AppProfiles { id, result } => {
-                self.views.apps.on_profiles(&id, result);
-                vec![]
-            }
-            DevMsg::QProfiles(r) => self.views.q.on_profiles(r, &self.sh),
-            DevMsg::QCustomizations { arn, result } => {
-                self.views.q.on_customizations(&arn, result);
-                vec![]
-            }
-            DevMsg::ProfilesWritten(Ok(ch)) => {
-                self.sh.flash(Flash::info(format!(
-                    "~/.aws/config: {} added, {} updated, {} removed, {} left alone (written by hand)",
-                    ch.added.len(),
-                    ch.updated.len(),
-                    ch.removed.len(),
-                    ch.skipped.len()
-                )));
-                vec![]
-            }
-            DevMsg::ProfilesWritten(Err(e)) => {
-                self.sh.flash(Flash::error(e));
-                vec![]
-            }
-            DevMsg::SignedOut(r) => {
-                match r {
-                    Ok(_) => {
-                        self.sh.session.token = None;
-                        self.sh.session.admin = None;
-                        self.sh.flash(Flash::info("signed out"));
-                        self.stack = vec![ScreenId::SignIn];
-                        self.views.signin.phase = Phase::Idle;
-                    }
-                    Err(e) => self
-                        .sh
-                        .flash(Flash::error(format!("sign-out failed: {}", e.message))),
-                }
-                vec![]
-            }
-            DevMsg::SaveFailed(e) => {
-                self.sh.flash(Flash::warn(e));
-                vec![]
-            }
-        }
-    }
-
     /// Draw everything.
     pub fn render(&mut self, f: &mut Frame) {
         let area = f.area();
@@ -714,131 +439,6 @@ impl App {
         self.render_flash(f, flash);
         if let Some(o) = &mut self.overlay {
             o.render(f, area, &self.sh);
-        }
-    }
-
-    fn render_header(&self, f: &mut Frame, area: Rect) {
-        let th = &self.sh.theme;
-        let s = &self.sh.session;
-        let now = self.sh.now;
-        let mut spans = vec![Span::styled(" centry ", th.title())];
-        if s.emulator {
-            spans.push(Span::styled(" EMULATOR ", th.badge()));
-            spans.push(Span::raw(" "));
-        }
-        if let Some(u) = &s.user {
-            spans.push(Span::styled(sanitize(u).into_owned(), th.text()));
-            spans.push(Span::styled(" @ ", th.dim()));
-        }
-        if let Some(t) = &s.target {
-            spans.push(Span::styled(
-                format!("{} ({})", sanitize(&t.label()), sanitize(&t.region)),
-                th.text(),
-            ));
-        }
-        match &s.token {
-            Some(t) => {
-                let left = crate::tui::format::left(t.expires_at, now);
-                let style = if (t.expires_at - now).whole_minutes() < 15 {
-                    th.warn()
-                } else {
-                    th.ok()
-                };
-                spans.push(Span::styled(format!("  session {left} left"), style));
-            }
-            None => spans.push(Span::styled("  not signed in", th.warn())),
-        }
-        if let Some(a) = &s.admin {
-            spans.push(Span::styled(
-                format!("  admin: {}", sanitize(&a.label)),
-                th.dim(),
-            ));
-        }
-        if s.read_only {
-            spans.push(Span::styled("  READ-ONLY", th.warn()));
-        }
-        f.render_widget(Paragraph::new(Line::from(spans)).style(th.header()), area);
-    }
-
-    fn render_tabs(&self, f: &mut Frame, area: Rect) {
-        let th = &self.sh.theme;
-        let cur = self.screen();
-        let tab = |s: &ScreenId, short: bool| {
-            let key = self.sh.keymap.keys_for(&[KeyContext::Global], s.command()).first().cloned().unwrap_or_default();
-            format!(" {key} {} ", if short { s.short_title() } else { s.title() })
-        };
-        let full: usize = ScreenId::TABS.iter().map(|s| tab(s, false).chars().count()).sum();
-        let short = full > area.width as usize;
-        let mut spans = Vec::new();
-        for s in ScreenId::TABS {
-            let active = *s == cur || (cur == ScreenId::Role && *s == ScreenId::Accounts);
-            spans.push(Span::styled(tab(s, short), if active { th.selected() } else { th.dim() }));
-        }
-        if cur == ScreenId::Role {
-            spans.push(Span::styled(
-                format!("  › {} › {}", sanitize(&self.views.role.account_name), sanitize(&self.views.role.role)),
-                th.text(),
-            ));
-        }
-        f.render_widget(Paragraph::new(Line::from(spans)), area);
-    }
-
-    fn render_footer(&self, f: &mut Frame, area: Rect) {
-        let th = &self.sh.theme;
-        if self.overlay.is_none()
-            && self.screen() == ScreenId::Accounts
-            && (self.views.accounts.filter.editing || self.views.accounts.filter.is_active())
-        {
-            let cursor = if self.views.accounts.filter.editing {
-                "▏"
-            } else {
-                ""
-            };
-            let line = Line::from(vec![
-                Span::styled("/", th.key()),
-                Span::styled(
-                    format!("{}{cursor}", sanitize(&self.views.accounts.filter.text)),
-                    th.text(),
-                ),
-                Span::styled(
-                    if self.views.accounts.filter.editing {
-                        "   enter keep · esc done"
-                    } else {
-                        "   esc clear"
-                    },
-                    th.dim(),
-                ),
-            ]);
-            f.render_widget(Paragraph::new(line), area);
-            return;
-        }
-        let contexts = self.contexts();
-        let cmds = match &self.overlay {
-            Some(o) => o.hints(),
-            None => self.views.get(self.screen()).hints(),
-        };
-        let cmds: Vec<Command> = cmds
-            .into_iter()
-            .filter(|c| !(self.sh.session.read_only && c.is_dangerous()))
-            .collect();
-        f.render_widget(
-            Paragraph::new(hint_line(&self.sh.keymap, &contexts, &cmds, th, area.width)),
-            area,
-        );
-    }
-
-    fn render_flash(&self, f: &mut Frame, area: Rect) {
-        let th = &self.sh.theme;
-        if let Some(fl) = &self.sh.flash {
-            let style = match fl.level {
-                FlashLevel::Info => th.ok(),
-                FlashLevel::Warn => th.warn(),
-                FlashLevel::Error => th.error(),
-            };
-            f.render_widget(
-                Paragraph::new(Line::styled(sanitize(&fl.text).into_owned(), style)),
-                area,
-            );
         }
     }
 }

@@ -4,6 +4,7 @@
 pub mod action;
 pub mod app;
 pub mod approvals;
+pub mod chrome;
 pub mod command;
 pub mod dev;
 pub mod effect;

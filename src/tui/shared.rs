@@ -117,6 +117,17 @@ pub struct TokenInfo {
     pub expires_at: OffsetDateTime,
     /// Whether it can be refreshed.
     pub refreshable: bool,
+    /// When centry got it (refresh is due when half its life, at most ten minutes, is left).
+    pub obtained_at: OffsetDateTime,
+}
+
+impl TokenInfo {
+    /// Whether a background refresh is due at `now`.
+    pub fn refresh_due(&self, now: OffsetDateTime) -> bool {
+        let lifetime = self.expires_at - self.obtained_at;
+        let threshold: time::Duration = (lifetime / 2_i32).min(time::Duration::minutes(10));
+        self.refreshable && self.expires_at - now <= threshold
+    }
 }
 
 /// Credentials chosen for the admin and events screens.

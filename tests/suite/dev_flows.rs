@@ -270,3 +270,56 @@ async fn a_cached_listing_shows_at_once_and_the_refresh_marks_what_changed() {
     );
     let _ = removed;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sign_in_is_refreshed_ahead_of_expiry_without_interrupting_anything() {
+    let _s = sandbox();
+    let emu = common::with(centry::emulator::Org::demo(), |c: &mut EmulatorConfig| {
+        c.settings.auto_approve = Some("jordan.lee".into());
+        c.settings.auto_approve_delay_ms = 10;
+        c.settings.token_ttl = 4;
+    })
+    .await;
+    let mut h = Headless::new(&emu, false);
+    h.start();
+    h.until("signed in", |a| a.sh.session.token.is_some()).await;
+    let first = h.app.sh.session.token.as_ref().unwrap().expires_at;
+    // Ticks drive the refresh; after half the (4 s) lifetime a new token arrives.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while h
+        .app
+        .sh
+        .session
+        .token
+        .as_ref()
+        .is_none_or(|t| t.expires_at <= first)
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no refresh happened: {:?}",
+            h.app.sh.log
+        );
+        h.apply(centry::tui::action::Action::Tick);
+        h.settle(Duration::from_millis(250)).await;
+    }
+    assert_eq!(
+        h.app.screen(),
+        ScreenId::Accounts,
+        "refreshing did not send the user back to sign-in"
+    );
+    assert!(
+        h.app
+            .sh
+            .log
+            .iter()
+            .any(|l| l.contains("refreshed the sign-in"))
+    );
+    // The refreshed token works: list again.
+    h.press(Command::Refresh);
+    h.until("a listing with the new token", |a| {
+        a.views.accounts.loading.is_none()
+            && a.views.accounts.error.is_none()
+            && a.views.accounts.listing.is_some()
+    })
+    .await;
+}

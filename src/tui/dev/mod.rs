@@ -7,6 +7,7 @@ pub mod apps;
 pub mod qdev;
 pub mod role;
 pub mod signin;
+pub mod update;
 
 use super::action::Action;
 use super::effect::Runner;
@@ -230,7 +231,22 @@ pub fn run(r: &mut Runner, effect: DevEffect) {
         DevEffect::CancelSignIn => r.cancel("signin"),
         DevEffect::Refresh(target) => {
             tokio::spawn(async move {
-                let result = auth::usable_token(&cx.svc, &target).await;
+                let result = async {
+                    let cached = auth::load_cached(&target).map_err(|e| {
+                        crate::services::ServiceError::new(
+                            "ReadTokenCache",
+                            crate::services::ErrorKind::Invalid,
+                            e.to_string(),
+                        )
+                    })?;
+                    match cached {
+                        Some(c) if c.refreshable(time::OffsetDateTime::now_utc()) => {
+                            auth::refresh(&cx.svc, &target, &c).await.map(Some)
+                        }
+                        other => Ok(other),
+                    }
+                }
+                .await;
                 cx.send(Action::Dev(DevMsg::Refreshed(result)));
             });
         }

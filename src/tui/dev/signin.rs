@@ -51,6 +51,8 @@ pub struct SignInView {
     pub open_browser: bool,
     /// The emulator approves device codes by itself (`--demo`): no page to open.
     pub auto_approved: bool,
+    /// A background refresh is in flight.
+    pub refreshing: bool,
     spinner: usize,
 }
 
@@ -65,6 +67,7 @@ impl SignInView {
             chooser: ListState::default(),
             open_browser,
             auto_approved: false,
+            refreshing: false,
             spinner: 0,
         }
     }

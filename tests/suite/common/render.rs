@@ -37,6 +37,7 @@ pub fn app(signed_in: bool) -> App {
             access: centry::model::secret::Secret::new("aoaTEST"),
             expires_at: now() + time::Duration::minutes(7 * 60 + 42),
             refreshable: true,
+            obtained_at: now(),
         }),
         ..Default::default()
     };
