@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use super::caller::{Power, authorize};
 use super::rpc::{Call, Guard};
 use super::state::State;
-use super::wire::{ApiError, Protocol, TokenStyle, epoch_s, paginate, parse_time};
+use super::wire::{ApiError, Protocol, TokenStyle, epoch_s, parse_time};
 
 /// The enterprise extension, the only one the service knows.
 const ENTERPRISE: &str = "aws:identitystore:enterprise";
@@ -271,26 +271,22 @@ fn filter<'a>(call: &'a Call, allowed: &str) -> Result<Option<&'a str>, ApiError
 fn page(
     st: &State,
     call: &Call,
-    mut items: Vec<Value>,
+    items: Vec<Value>,
     key: &str,
     fingerprint: &str,
 ) -> Result<Value, ApiError> {
     let asked = call.max_results("MaxResults", 100)?;
-    st.arrange(&mut items);
-    let size = st.page_size(asked, 100);
-    let p = paginate(
-        &items,
-        call.optional_str("NextToken"),
-        size,
-        fingerprint,
-        TokenStyle::UrlSafe,
-    )
-    .map_err(|_| validation("The NextToken is not valid for this request"))?;
-    let mut out = json!({ key: p.items });
-    if let Some(n) = p.next {
-        out["NextToken"] = json!(n);
-    }
-    Ok(out)
+    let p = st
+        .page_of(
+            items,
+            asked,
+            100,
+            call.optional_str("NextToken"),
+            fingerprint,
+            TokenStyle::UrlSafe,
+        )
+        .map_err(|_| validation("The NextToken is not valid for this request"))?;
+    Ok(p.into_json(key, "NextToken"))
 }
 
 fn list_users(st: &State, call: &Call) -> Result<Value, ApiError> {

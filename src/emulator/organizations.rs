@@ -10,7 +10,7 @@ use super::caller::{Authenticated, Power};
 use super::org::{Account, OrgUnit};
 use super::rpc::{Call, Guard};
 use super::state::State;
-use super::wire::{ApiError, Protocol, TokenStyle, epoch_s, paginate, parse_time};
+use super::wire::{ApiError, Protocol, TokenStyle, epoch_s, parse_time};
 
 /// Dispatch an Organizations operation.
 pub fn dispatch(call: &Call) -> Response {
@@ -129,7 +129,7 @@ fn ou_json(st: &State, ou: &OrgUnit) -> Value {
 fn page(
     st: &State,
     call: &Call,
-    mut items: Vec<Value>,
+    items: Vec<Value>,
     key: &str,
     fp: &str,
 ) -> Result<Value, ApiError> {
@@ -157,26 +157,22 @@ fn page(
             }
         },
     };
-    st.arrange(&mut items);
-    let size = st.page_size(asked, 20);
-    let p = paginate(
-        &items,
-        call.optional_str("NextToken"),
-        size,
-        fp,
-        TokenStyle::UrlSafe,
-    )
-    .map_err(|_| {
-        invalid_input(
-            "INVALID_NEXT_TOKEN",
-            "The specified NextToken is not valid.",
+    let p = st
+        .page_of(
+            items,
+            asked,
+            20,
+            call.optional_str("NextToken"),
+            fp,
+            TokenStyle::UrlSafe,
         )
-    })?;
-    let mut out = json!({ key: p.items });
-    if let Some(n) = p.next {
-        out["NextToken"] = json!(n);
-    }
-    Ok(out)
+        .map_err(|_| {
+            invalid_input(
+                "INVALID_NEXT_TOKEN",
+                "The specified NextToken is not valid.",
+            )
+        })?;
+    Ok(p.into_json(key, "NextToken"))
 }
 
 fn required<'a>(call: &'a Call, member: &str) -> Result<&'a str, ApiError> {

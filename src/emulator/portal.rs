@@ -17,8 +17,7 @@ use super::activity::Activity;
 use super::router::RequestCtx;
 use super::state::{Principal, RoleSession, State as EmuState};
 use super::wire::{
-    ALNUM, ApiError, Protocol, TokenStyle, UPPER_ALNUM, ok_json, paginate, parse_duration_s,
-    random_from,
+    ALNUM, ApiError, Protocol, TokenStyle, UPPER_ALNUM, ok_json, parse_duration_s, random_from,
 };
 
 fn portal_error(status: u16, code: &str, msg: impl Into<String>) -> ApiError {
@@ -71,11 +70,12 @@ pub struct PortalQuery {
     pagination_token: Option<String>,
 }
 
-fn page_size(st: &EmuState, raw: Option<&str>) -> Result<usize, ApiError> {
+/// `max_result` checked against 1..=100.
+fn max_result(raw: Option<&str>) -> Result<Option<usize>, ApiError> {
     match raw {
-        None => Ok(st.page_size(None, 20)),
+        None => Ok(None),
         Some(s) => match s.parse::<usize>() {
-            Ok(n) if (1..=100).contains(&n) => Ok(st.page_size(Some(n), 20)),
+            Ok(n) if (1..=100).contains(&n) => Ok(Some(n)),
             _ => Err(portal_error(
                 400,
                 "InvalidRequestException",
@@ -83,6 +83,27 @@ fn page_size(st: &EmuState, raw: Option<&str>) -> Result<usize, ApiError> {
             )),
         },
     }
+}
+
+/// One page of `items` as `{ list_key: [...], nextToken }`.
+fn portal_page(
+    st: &EmuState,
+    items: Vec<Value>,
+    q: &PortalQuery,
+    fingerprint: &str,
+    list_key: &str,
+) -> Result<Value, ApiError> {
+    let page = st
+        .page_of(
+            items,
+            max_result(q.max_result.as_deref())?,
+            20,
+            q.next_token.as_deref(),
+            fingerprint,
+            TokenStyle::UrlSafe,
+        )
+        .map_err(|_| portal_error(400, "InvalidRequestException", "Invalid next_token"))?;
+    Ok(page.into_json(list_key, "nextToken"))
 }
 
 /// Run a portal operation: resolve the session, run `op`, record the event, render.
@@ -127,29 +148,20 @@ pub async fn list_accounts(
 ) -> Response {
     let ctx = RequestCtx::new(peer, headers);
     portal_call(&emu, &ctx, "ListAccounts", (None, None), |st, s| {
-        let size = page_size(st, q.max_result.as_deref())?;
         let reach = st.reach(s.user);
-        let mut accounts: Vec<Value> = reach
+        let accounts: Vec<Value> = reach
             .keys()
             .filter_map(|id| st.idx.account_by_id.get(id).map(|&i| &st.org.accounts[i]))
             .filter(|a| a.state == "ACTIVE")
             .map(|a| json!({"accountId": a.id, "accountName": a.name, "emailAddress": a.email}))
             .collect();
-        st.arrange(&mut accounts);
-        let fp = format!("ListAccounts|{}", s.user);
-        let page = paginate(
-            &accounts,
-            q.next_token.as_deref(),
-            size,
-            &fp,
-            TokenStyle::UrlSafe,
+        portal_page(
+            st,
+            accounts,
+            &q,
+            &format!("ListAccounts|{}", s.user),
+            "accountList",
         )
-        .map_err(|_| portal_error(400, "InvalidRequestException", "Invalid next_token"))?;
-        let mut out = json!({ "accountList": page.items });
-        if let Some(n) = page.next {
-            out["nextToken"] = json!(n);
-        }
-        Ok(out)
     })
 }
 
@@ -171,32 +183,18 @@ pub async fn list_account_roles(
             let account = account.filter(|a| !a.is_empty()).ok_or_else(|| {
                 portal_error(400, "InvalidRequestException", "account_id is required")
             })?;
-            let size = page_size(st, q.max_result.as_deref())?;
             let reach = st.reach(s.user);
-            let mut roles: Vec<Value> = reach
-            .get(&account)
-            .map(|psets| {
-                psets
-                    .iter()
-                    .map(|&p| json!({"roleName": st.org.permission_sets[p].name, "accountId": account}))
-                    .collect()
-            })
-            .unwrap_or_default();
-            st.arrange(&mut roles);
-            let fp = format!("ListAccountRoles|{}|{account}", s.user);
-            let page = paginate(
-                &roles,
-                q.next_token.as_deref(),
-                size,
-                &fp,
-                TokenStyle::UrlSafe,
+            let roles: Vec<Value> = reach
+                .get(&account)
+                .map(|psets| psets.iter().map(|&p| json!({"roleName": st.org.permission_sets[p].name, "accountId": account})).collect())
+                .unwrap_or_default();
+            portal_page(
+                st,
+                roles,
+                &q,
+                &format!("ListAccountRoles|{}|{account}", s.user),
+                "roleList",
             )
-            .map_err(|_| portal_error(400, "InvalidRequestException", "Invalid next_token"))?;
-            let mut out = json!({ "roleList": page.items });
-            if let Some(n) = page.next {
-                out["nextToken"] = json!(n);
-            }
-            Ok(out)
         },
     )
 }
@@ -308,7 +306,7 @@ pub async fn list_app_instances(
 ) -> Response {
     let ctx = RequestCtx::new(peer, headers);
     portal_call(&emu, &ctx, "ListApplications", (None, None), |st, s| {
-        let mut apps: Vec<Value> = (0..st.org.applications.len())
+        let apps: Vec<Value> = (0..st.org.applications.len())
             .filter(|&i| {
                 st.org.applications[i].visible
                     && st.org.applications[i].status == "ENABLED"
@@ -327,16 +325,17 @@ pub async fn list_app_instances(
                 })
             })
             .collect();
-        st.arrange(&mut apps);
         let fp = format!("appinstances|{}", s.user);
-        let page = paginate(
-            &apps,
-            q.pagination_token.as_deref(),
-            st.page_size(None, 50),
-            &fp,
-            TokenStyle::UrlSafe,
-        )
-        .map_err(|_| portal_error(400, "InvalidRequestException", "Invalid paginationToken"))?;
+        let page = st
+            .page_of(
+                apps,
+                None,
+                50,
+                q.pagination_token.as_deref(),
+                &fp,
+                TokenStyle::UrlSafe,
+            )
+            .map_err(|_| portal_error(400, "InvalidRequestException", "Invalid paginationToken"))?;
         Ok(json!({ "result": page.items, "paginationToken": page.next }))
     })
 }

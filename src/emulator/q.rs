@@ -9,7 +9,7 @@ use super::activity::Activity;
 use super::org::PrincipalKind;
 use super::rpc::Call;
 use super::state::State;
-use super::wire::{ApiError, Protocol, TokenStyle, ok_json, paginate};
+use super::wire::{ApiError, Protocol, TokenStyle, ok_json};
 
 fn q_error(status: u16, code: &str, msg: &str) -> ApiError {
     ApiError::new(status, code, msg)
@@ -141,19 +141,17 @@ fn list_profiles(st: &State, call: &Call, region: &str, user: usize) -> Result<V
         })
         .collect();
     let fp = format!("ListAvailableProfiles|{user}|{region}");
-    let page = paginate(
-        &profiles,
-        call.input.get("nextToken").and_then(Value::as_str),
-        size,
-        &fp,
-        TokenStyle::Standard,
-    )
-    .map_err(|_| q_error(400, "ValidationException", "Invalid nextToken"))?;
-    let mut out = json!({ "profiles": page.items });
-    if let Some(n) = page.next {
-        out["nextToken"] = json!(n);
-    }
-    Ok(out)
+    let page = st
+        .page_of(
+            profiles,
+            Some(size),
+            size,
+            call.input.get("nextToken").and_then(Value::as_str),
+            &fp,
+            TokenStyle::Standard,
+        )
+        .map_err(|_| q_error(400, "ValidationException", "Invalid nextToken"))?;
+    Ok(page.into_json("profiles", "nextToken"))
 }
 
 fn list_customizations(
@@ -195,17 +193,15 @@ fn list_customizations(
         .map(|c| json!({"arn": c.arn, "name": c.name, "description": c.description}))
         .collect();
     let fp = format!("ListAvailableCustomizations|{user}|{arn}");
-    let page = paginate(
-        &items,
-        call.input.get("nextToken").and_then(Value::as_str),
-        size,
-        &fp,
-        TokenStyle::Standard,
-    )
-    .map_err(|_| q_error(400, "ValidationException", "Invalid nextToken"))?;
-    let mut out = json!({ "customizations": page.items });
-    if let Some(n) = page.next {
-        out["nextToken"] = json!(n);
-    }
-    Ok(out)
+    let page = st
+        .page_of(
+            items,
+            Some(size),
+            size,
+            call.input.get("nextToken").and_then(Value::as_str),
+            &fp,
+            TokenStyle::Standard,
+        )
+        .map_err(|_| q_error(400, "ValidationException", "Invalid nextToken"))?;
+    Ok(page.into_json("customizations", "nextToken"))
 }

@@ -460,6 +460,28 @@ impl State {
         }
     }
 
+    /// One page of a list for a call: the emulator's ordering applied (seeded shuffle in tests),
+    /// the page size (the caller's or `default`, capped by the settings), and the token checked
+    /// against the request's fingerprint.
+    pub fn page_of<T: Clone>(
+        &self,
+        mut items: Vec<T>,
+        asked: Option<usize>,
+        default: usize,
+        token: Option<&str>,
+        fingerprint: &str,
+        style: super::wire::TokenStyle,
+    ) -> Result<super::wire::Page<T>, super::wire::BadToken> {
+        self.arrange(&mut items);
+        super::wire::paginate(
+            &items,
+            token,
+            self.page_size(asked, default),
+            fingerprint,
+            style,
+        )
+    }
+
     /// The page size to use: the caller's (or the default), capped by the settings.
     pub fn page_size(&self, asked: Option<usize>, default: usize) -> usize {
         let n = asked.unwrap_or(default);

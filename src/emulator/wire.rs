@@ -286,6 +286,17 @@ pub struct Page<T> {
     pub next: Option<String>,
 }
 
+impl Page<serde_json::Value> {
+    /// `{ list_key: items, token_key: next }`, the token omitted on the last page.
+    pub fn into_json(self, list_key: &str, token_key: &str) -> Value {
+        let mut out = json!({ list_key: self.items });
+        if let Some(n) = self.next {
+            out[token_key] = json!(n);
+        }
+        out
+    }
+}
+
 /// A pagination token that is not ours, or belongs to other request parameters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BadToken;

@@ -21,7 +21,7 @@ use super::caller::Power;
 use super::org::PrincipalKind;
 use super::rpc::{Call, Guard};
 use super::state::State;
-use super::wire::{ApiError, Protocol, TokenStyle, paginate};
+use super::wire::{ApiError, Protocol, TokenStyle};
 
 pub use assignment_ops::{ASSIGNMENT_DELAY_MS, settle_assignment_ops};
 pub use {applications::application_arn, tip::tti_arn};
@@ -263,15 +263,20 @@ fn enum_error(member: &str, value: &str, set: &str) -> ApiError {
 fn page<T: Clone>(
     st: &State,
     call: &Call,
-    mut items: Vec<T>,
+    items: Vec<T>,
     max: usize,
     fingerprint: &str,
 ) -> Result<(Vec<T>, Option<String>), ApiError> {
     let asked = call.max_results("MaxResults", max)?;
-    st.arrange(&mut items);
-    let size = st.page_size(asked, max);
-    let token = call.optional_str("NextToken");
-    let p = paginate(&items, token, size, fingerprint, TokenStyle::UrlSafe)
+    let p = st
+        .page_of(
+            items,
+            asked,
+            max,
+            call.optional_str("NextToken"),
+            fingerprint,
+            TokenStyle::UrlSafe,
+        )
         .map_err(|_| ApiError::validation("The NextToken is not valid for this request"))?;
     Ok((p.items, p.next))
 }
