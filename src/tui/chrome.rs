@@ -46,14 +46,20 @@ impl App {
             }
             None => spans.push(Span::styled("  not signed in", th.warn())),
         }
-        if let Some(a) = &s.admin {
-            spans.push(Span::styled(
-                format!("  admin: {}", sanitize(&a.label)),
-                th.dim(),
-            ));
-        }
         if s.read_only {
             spans.push(Span::styled("  READ-ONLY", th.warn()));
+        }
+        if let Some(a) = &s.admin {
+            // The least important part: shortened, then dropped, when the line is full.
+            let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
+            let room = (area.width as usize).saturating_sub(used);
+            let full = format!("  admin: {}", sanitize(&a.label));
+            let short = format!("  admin: {}", sanitize(&a.creds.role_name));
+            if full.chars().count() <= room {
+                spans.push(Span::styled(full, th.dim()));
+            } else if short.chars().count() <= room {
+                spans.push(Span::styled(short, th.dim()));
+            }
         }
         f.render_widget(Paragraph::new(Line::from(spans)).style(th.header()), area);
     }
