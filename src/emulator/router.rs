@@ -18,7 +18,9 @@ use tower::Layer;
 use super::activity::Origin;
 use super::rpc::Call;
 use super::wire::{ApiError, Protocol};
-use super::{Emu, federation, oidc, pages, portal, q, sts};
+use super::{
+    Emu, federation, identitystore, mpa, oidc, organizations, pages, portal, q, sso_admin, sts,
+};
 
 /// What every handler knows about the request besides its body.
 #[derive(Debug, Clone)]
@@ -80,6 +82,13 @@ pub fn build(emu: Arc<Emu>) -> Service {
             "/instance/appinstance/{id}/profiles",
             get(portal::list_app_profiles),
         )
+        // mpa (labels are ARNs: matched per raw segment, decoded after)
+        .route("/approval-teams", post(mpa::approval_teams))
+        .route("/approval-teams/{arn}", get(mpa::get_approval_team))
+        .route("/approval-teams/{arn}/sessions", post(mpa::team_sessions))
+        .route("/sessions/{arn}", get(mpa::get_session))
+        .route("/identity-sources", post(mpa::identity_sources))
+        .route("/policy-versions/{arn}", get(mpa::get_policy_version))
         .route("/", get(pages::index))
         .route("/q/{region}", post(q_regional))
         .route("/federation", get(federation::federation))
@@ -191,6 +200,9 @@ async fn rpc(
     };
     match prefix.as_str() {
         "AmazonCodeWhispererService" => q::dispatch(&call, "us-east-1"),
+        "SWBExternalService" => sso_admin::dispatch(&call, &emu),
+        "AWSIdentityStore" => identitystore::dispatch(&call),
+        "AWSOrganizationsV20161128" => organizations::dispatch(&call),
         _ => ApiError::new(
             400,
             "UnknownOperationException",

@@ -171,6 +171,8 @@ pub struct AssignmentOp {
     pub completes: OffsetDateTime,
     /// Failure reason, if it fails.
     pub failure: Option<String>,
+    /// Whether the change has been applied to `assignments` (or found to fail).
+    pub applied: bool,
 }
 
 /// Server-wide knobs set at start.
