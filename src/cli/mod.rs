@@ -2,6 +2,7 @@
 //! Every command prints a table on a terminal, or JSON lines / CSV with `--json` / `--csv`.
 
 pub mod access;
+pub mod admin;
 pub mod apps;
 pub mod context;
 pub mod emulator;
@@ -99,6 +100,8 @@ pub enum Command {
     },
     /// Applications in your access portal.
     Apps,
+    /// Identity Center administration: assignments, effective access, snapshots (IAM credentials).
+    Admin(admin::AdminArgs),
     /// Amazon Q Developer.
     Q {
         /// What to list.
@@ -122,6 +125,7 @@ pub async fn run(global: GlobalArgs, command: Command) -> anyhow::Result<i32> {
         Command::Profiles { command } => access::profiles(&global, command).await,
         Command::Apps => apps::apps(&global).await,
         Command::Q { command } => apps::q(&global, command).await,
+        Command::Admin(args) => admin::run(&global, args).await,
     }
 }
 

@@ -438,6 +438,14 @@ pub fn age_words(secs: i64) -> String {
     }
 }
 
+/// How long ago, in words (`just now`, `4 min ago`).
+pub fn age_ago(secs: i64) -> String {
+    match age_words(secs) {
+        w if secs < 60 => w,
+        w => format!("{w} ago"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -505,5 +513,7 @@ mod tests {
         assert_eq!(age_words(600), "10 min");
         assert_eq!(age_words(7200), "2 h");
         assert_eq!(age_words(5 * 86400), "5 days");
+        assert_eq!(age_ago(5), "just now");
+        assert_eq!(age_ago(120), "2 min ago");
     }
 }

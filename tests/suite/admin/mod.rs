@@ -4,4 +4,5 @@
 //! restore, permission errors per section, the CLI, the screens and an end-to-end run.
 
 mod access;
+mod restore;
 mod support;
