@@ -46,6 +46,10 @@ pub struct AdminArgs {
     /// Ask AWS even when the cached inventory is fresh.
     #[arg(long, global = true)]
     pub refresh: bool,
+    /// Calls per second to start at (Identity Center's quota is 20 unless AWS raised yours;
+    /// the pace adapts to throttling either way).
+    #[arg(long, global = true, default_value_t = 20.0, value_name = "N")]
+    pub tps: f64,
     /// What to show.
     #[command(subcommand)]
     pub command: AdminCommand,
@@ -143,6 +147,10 @@ impl Ctx {
             args.portal_session_hours > 0.0 && args.portal_session_hours <= 24.0 * 7.0,
             "--portal-session-hours must be between 0 and 168 (the portal allows 15 minutes to 7 days)"
         );
+        anyhow::ensure!(
+            args.tps >= 0.5 && args.tps <= 500.0,
+            "--tps must be between 0.5 and 500"
+        );
         let svc = Services::new(Endpoint {
             url: global.endpoint_url.clone(),
             sso_region: region(global),
@@ -168,7 +176,11 @@ impl Ctx {
             instance: args.instance.clone(),
             refresh: args.refresh,
             portal: Duration::from_secs_f64(args.portal_session_hours * 3600.0),
-            limiter: Arc::new(Limiter::identity_center()),
+            limiter: Arc::new(if args.tps == 20.0 {
+                Limiter::identity_center()
+            } else {
+                Limiter::new(args.tps)
+            }),
             cancel,
         })
     }

@@ -4,5 +4,7 @@
 //! restore, permission errors per section, the CLI, the screens and an end-to-end run.
 
 mod access;
+mod cli;
+pub mod denied;
 mod restore;
 mod support;
