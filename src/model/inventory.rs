@@ -279,6 +279,15 @@ impl Label {
         }
     }
 
+    /// For table cells, where the end may be cut off: the mark comes first.
+    pub fn cell(&self) -> String {
+        if self.verified {
+            self.text.clone()
+        } else {
+            format!("(unverified) {}", self.text)
+        }
+    }
+
     /// The name when verified.
     pub fn name(&self) -> Option<&str> {
         self.verified.then_some(self.text.as_str())
@@ -404,8 +413,8 @@ impl Inventory {
         (now - self.as_of).whole_seconds().max(0)
     }
 
-    /// Sections that are not complete, as `(section, problem)` for warnings.
-    pub fn problems(&self) -> Vec<(&'static str, String)> {
+    /// Every section with its name and state.
+    pub fn section_states(&self) -> [(&'static str, &SectionState); 5] {
         let s = &self.sections;
         [
             ("accounts (Organizations)", &s.accounts),
@@ -414,10 +423,15 @@ impl Inventory {
             ("account assignments", &s.assignments),
             ("applications", &s.applications),
         ]
-        .into_iter()
-        .filter(|(_, st)| !matches!(st, SectionState::Complete | SectionState::NotLoaded))
-        .filter_map(|(n, st)| st.problem().map(|p| (n, p.to_string())))
-        .collect()
+    }
+
+    /// Sections that are not complete, as `(section, problem)` for warnings.
+    pub fn problems(&self) -> Vec<(&'static str, String)> {
+        self.section_states()
+            .into_iter()
+            .filter(|(_, st)| !matches!(st, SectionState::Complete | SectionState::NotLoaded))
+            .filter_map(|(n, st)| st.problem().map(|p| (n, p.to_string())))
+            .collect()
     }
 }
 

@@ -3,6 +3,7 @@
 
 use crossterm::event::{KeyEvent, MouseEvent};
 
+use super::admin::AdminMsg;
 use super::command::Command;
 use super::dev::DevMsg;
 
@@ -21,6 +22,8 @@ pub enum Action {
     Tick,
     /// Developer-console results.
     Dev(DevMsg),
+    /// Admin-console results.
+    Admin(AdminMsg),
     /// A log line for the logs screen.
     Log(String),
 }

@@ -10,6 +10,7 @@ use ratatui::widgets::Paragraph;
 use time::OffsetDateTime;
 
 use super::action::Action;
+use super::admin::AdminView;
 use super::command::Command;
 use super::dev::accounts::AccountsView;
 use super::dev::apps::AppsView;
@@ -48,6 +49,8 @@ pub struct Views {
     pub apps: AppsView,
     /// Q Developer.
     pub q: QView,
+    /// The administrator's console.
+    pub admin: AdminView,
     /// Logs.
     pub logs: LogsView,
 }
@@ -61,6 +64,7 @@ impl Views {
             ScreenId::Role => &self.role,
             ScreenId::Apps => &self.apps,
             ScreenId::Q => &self.q,
+            ScreenId::Admin => &self.admin,
             ScreenId::Logs => &self.logs,
         }
     }
@@ -73,6 +77,7 @@ impl Views {
             ScreenId::Role => &mut self.role,
             ScreenId::Apps => &mut self.apps,
             ScreenId::Q => &mut self.q,
+            ScreenId::Admin => &mut self.admin,
             ScreenId::Logs => &mut self.logs,
         }
     }
@@ -122,6 +127,7 @@ impl App {
                 role: RoleView::default(),
                 apps: AppsView::default(),
                 q: QView::default(),
+                admin: AdminView::default(),
                 logs: LogsView::default(),
             },
             overlay: None,
@@ -212,6 +218,7 @@ impl App {
                 vec![]
             }
             Action::Dev(msg) => self.on_dev(msg),
+            Action::Admin(msg) => self.views.admin.on_msg(msg, &mut self.sh),
             Action::Log(line) => {
                 self.sh.log(line);
                 vec![]
@@ -433,6 +440,7 @@ impl App {
             Command::ScreenAccounts => return self.switch_to(ScreenId::Accounts),
             Command::ScreenApps => return self.switch_to(ScreenId::Apps),
             Command::ScreenQ => return self.switch_to(ScreenId::Q),
+            Command::ScreenAdmin => return self.switch_to(ScreenId::Admin),
             Command::ScreenLogs => return self.switch_to(ScreenId::Logs),
             Command::NextScreen | Command::PrevScreen => {
                 let tabs = ScreenId::TABS;
@@ -609,6 +617,9 @@ impl App {
                         ))),
                     },
                 }
+                if purpose == CredPurpose::Admin && self.screen() == ScreenId::Admin {
+                    return self.views.admin.on_enter(&self.sh);
+                }
                 vec![]
             }
             DevMsg::ConsoleUrl { result, open } => match result {
@@ -749,6 +760,7 @@ impl App {
                     ScreenId::Accounts => Command::ScreenAccounts,
                     ScreenId::Apps => Command::ScreenApps,
                     ScreenId::Q => Command::ScreenQ,
+                    ScreenId::Admin => Command::ScreenAdmin,
                     _ => Command::ScreenLogs,
                 },
             );

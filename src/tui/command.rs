@@ -48,6 +48,20 @@ pub enum Command {
     ScreenQ,
     /// Logs.
     ScreenLogs,
+    /// The administrator's console.
+    ScreenAdmin,
+    /// The next view of a screen with several.
+    NextView,
+    /// The previous view.
+    PrevView,
+    /// Write what is shown as JSON lines to a file.
+    ExportJson,
+    /// Write what is shown as CSV to a file.
+    ExportCsv,
+    /// Write a snapshot of every assignment and compare later ones with it.
+    TakeSnapshot,
+    /// Stop what is loading.
+    Cancel,
     /// Sign in again.
     SignIn,
     /// Sign out.
@@ -111,6 +125,13 @@ impl Command {
             ScreenApps => "applications",
             ScreenQ => "Q Developer",
             ScreenLogs => "logs",
+            ScreenAdmin => "admin",
+            NextView => "next view",
+            PrevView => "previous view",
+            ExportJson => "export JSON",
+            ExportCsv => "export CSV",
+            TakeSnapshot => "snapshot (diff baseline)",
+            Cancel => "cancel loading",
             SignIn => "sign in again",
             SignOut => "sign out",
             UseDeviceCode => "use a device code",

@@ -9,6 +9,7 @@ use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 
 use super::action::Action;
+use super::admin::{self, AdminEffect};
 use super::dev::{self, DevEffect};
 use super::event::Event;
 use crate::services::Services;
@@ -19,6 +20,8 @@ use crate::services::limiter::Limiter;
 pub enum Effect {
     /// A developer-console service call.
     Dev(DevEffect),
+    /// Admin-console work.
+    Admin(AdminEffect),
     /// Put text on the clipboard (OSC 52).
     Copy(String),
     /// Open a URL in the browser.
@@ -89,6 +92,7 @@ impl Runner {
     pub fn run(&mut self, effect: Effect) {
         match effect {
             Effect::Dev(e) => dev::run(self, e),
+            Effect::Admin(e) => admin::run(self, e),
             Effect::Copy(_) | Effect::OpenUrl(_) | Effect::RunInTerminal { .. } => {}
         }
     }

@@ -24,6 +24,8 @@ pub enum KeyContext {
     Accounts,
     /// A role's detail.
     Role,
+    /// The admin console.
+    Admin,
     /// A confirmation dialog.
     Confirm,
     /// The help overlay.
@@ -39,6 +41,7 @@ impl KeyContext {
             "signin" => KeyContext::SignIn,
             "accounts" => KeyContext::Accounts,
             "role" => KeyContext::Role,
+            "admin" => KeyContext::Admin,
             "confirm" => KeyContext::Confirm,
             "help" => KeyContext::Help,
             _ => return None,
@@ -54,6 +57,7 @@ impl KeyContext {
             KeyContext::SignIn => "Sign-in",
             KeyContext::Accounts => "Accounts",
             KeyContext::Role => "Role",
+            KeyContext::Admin => "Admin",
             KeyContext::Confirm => "Confirm",
             KeyContext::Help => "Help",
         }

@@ -25,6 +25,8 @@ pub enum ScreenId {
     Apps,
     /// Amazon Q Developer profiles.
     Q,
+    /// The administrator's console.
+    Admin,
     /// What centry did.
     Logs,
 }
@@ -35,6 +37,7 @@ impl ScreenId {
         ScreenId::Accounts,
         ScreenId::Apps,
         ScreenId::Q,
+        ScreenId::Admin,
         ScreenId::Logs,
     ];
 
@@ -46,6 +49,7 @@ impl ScreenId {
             ScreenId::Role => "Role",
             ScreenId::Apps => "Applications",
             ScreenId::Q => "Q Developer",
+            ScreenId::Admin => "Admin",
             ScreenId::Logs => "Logs",
         }
     }

@@ -63,7 +63,13 @@ async fn access_and_who_print_exactly_the_promised_keys() {
     let emu = common::demo().await;
     let home = tempfile::tempdir().unwrap();
     let url = emu.endpoint_url();
-    let r = centry(&emu, &url, home.path(), &["admin", "access", "jordan.lee", "--json"]).await;
+    let r = centry(
+        &emu,
+        &url,
+        home.path(),
+        &["admin", "access", "jordan.lee", "--json"],
+    )
+    .await;
     assert_eq!(r.code, 0, "{}", r.stderr);
     let rows = r.lines();
     assert!(rows.len() > 10, "{}", r.stdout);
@@ -99,12 +105,24 @@ async fn access_and_who_print_exactly_the_promised_keys() {
         &emu,
         &url,
         home.path(),
-        &["admin", "access", "--refresh", "jordan.lee@acme.example", "--json"],
+        &[
+            "admin",
+            "access",
+            "--refresh",
+            "jordan.lee@acme.example",
+            "--json",
+        ],
     )
     .await;
     assert_eq!(by_email.stdout, r.stdout, "{}", by_email.stderr);
 
-    let who = centry(&emu, &url, home.path(), &["admin", "who", common::MGMT, "--json"]).await;
+    let who = centry(
+        &emu,
+        &url,
+        home.path(),
+        &["admin", "who", common::MGMT, "--json"],
+    )
+    .await;
     assert_eq!(who.code, 0, "{}", who.stderr);
     let rows = who.lines();
     assert!(rows.len() > 5);
@@ -118,7 +136,14 @@ async fn access_and_who_print_exactly_the_promised_keys() {
         &emu,
         &url,
         home.path(),
-        &["admin", "who", "acme-management", "--permission-set", "IdentityCenterAuditor", "--csv"],
+        &[
+            "admin",
+            "who",
+            "acme-management",
+            "--permission-set",
+            "IdentityCenterAuditor",
+            "--csv",
+        ],
     )
     .await;
     assert_eq!(only.code, 0, "{}", only.stderr);
@@ -126,9 +151,19 @@ async fn access_and_who_print_exactly_the_promised_keys() {
     assert_eq!(lines.next(), Some("USER,USER ID,PERMISSION SET,VIA"));
     assert!(lines.all(|l| l.contains("IdentityCenterAuditor")));
 
-    let nobody = centry(&emu, &url, home.path(), &["admin", "access", "no.such.person"]).await;
+    let nobody = centry(
+        &emu,
+        &url,
+        home.path(),
+        &["admin", "access", "no.such.person"],
+    )
+    .await;
     assert_eq!(nobody.code, 1);
-    assert!(nobody.stderr.contains("no user no.such.person"), "{}", nobody.stderr);
+    assert!(
+        nobody.stderr.contains("no user no.such.person"),
+        "{}",
+        nobody.stderr
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -136,16 +171,28 @@ async fn a_denied_directory_is_a_partial_answer_not_an_empty_one() {
     let emu = common::demo().await;
     let proxy = DenyDirectory::start(&emu).await;
     let home = tempfile::tempdir().unwrap();
-    let r = centry(&emu, &proxy.url, home.path(), &["admin", "who", common::MGMT, "--json"]).await;
+    let r = centry(
+        &emu,
+        &proxy.url,
+        home.path(),
+        &["admin", "who", common::MGMT, "--json"],
+    )
+    .await;
     assert_eq!(r.code, 3, "partial: {}", r.stderr);
     assert!(r.stderr.contains("warning"), "{}", r.stderr);
     let rows = r.lines();
     assert!(!rows.is_empty(), "never an empty answer");
     let unknown: Vec<_> = rows.iter().filter(|r| r["userId"].is_null()).collect();
-    assert!(!unknown.is_empty(), "group grants with unknown members are listed");
+    assert!(
+        !unknown.is_empty(),
+        "group grants with unknown members are listed"
+    );
     for row in &unknown {
         let via = row["via"][0].as_str().unwrap();
-        assert!(via.starts_with("group:") && via.ends_with("(unverified)"), "{via}");
+        assert!(
+            via.starts_with("group:") && via.ends_with("(unverified)"),
+            "{via}"
+        );
     }
     let table = centry(&emu, &proxy.url, home.path(), &["admin", "assignments"]).await;
     assert_eq!(table.code, 3);
@@ -164,8 +211,8 @@ async fn snapshot_diff_and_restore_plan_from_the_command_line() {
     assert!(r.stderr.contains("wrote 298 account"), "{}", r.stderr);
 
     // Remove one grant from the instance, then plan and (refuse to) apply.
-    let snap = centry::model::snapshot::Snapshot::parse(&std::fs::read_to_string(&file).unwrap())
-        .unwrap();
+    let snap =
+        centry::model::snapshot::Snapshot::parse(&std::fs::read_to_string(&file).unwrap()).unwrap();
     let g = &snap.account_assignments[0];
     let sso = common::operator(&emu).sso_admin(true);
     sso.delete_account_assignment()
@@ -173,14 +220,22 @@ async fn snapshot_diff_and_restore_plan_from_the_command_line() {
         .target_id(&g.account_id)
         .target_type(aws_sdk_ssoadmin::types::TargetType::AwsAccount)
         .permission_set_arn(&g.permission_set_arn)
-        .principal_type(aws_sdk_ssoadmin::types::PrincipalType::from(g.principal.kind.as_str()))
+        .principal_type(aws_sdk_ssoadmin::types::PrincipalType::from(
+            g.principal.kind.as_str(),
+        ))
         .principal_id(&g.principal.id)
         .send()
         .await
         .unwrap();
     tokio::time::sleep(std::time::Duration::from_millis(400)).await;
 
-    let plan = centry(&emu, &url, home.path(), &["admin", "restore", f, "--plan", "--json"]).await;
+    let plan = centry(
+        &emu,
+        &url,
+        home.path(),
+        &["admin", "restore", f, "--plan", "--json"],
+    )
+    .await;
     assert_eq!(plan.code, 0, "{}", plan.stderr);
     let rows = plan.lines();
     assert_eq!(rows.len(), 1, "{}", plan.stdout);
@@ -190,25 +245,50 @@ async fn snapshot_diff_and_restore_plan_from_the_command_line() {
 
     let refused = centry(&emu, &url, home.path(), &["admin", "restore", f, "--apply"]).await;
     assert_eq!(refused.code, 1);
-    assert!(refused.stderr.contains("confirmation"), "{}", refused.stderr);
-    let ro = centry(&emu, &url, home.path(), &["--read-only", "admin", "restore", f, "--apply", "--yes"]).await;
+    assert!(
+        refused.stderr.contains("confirmation"),
+        "{}",
+        refused.stderr
+    );
+    let ro = centry(
+        &emu,
+        &url,
+        home.path(),
+        &["--read-only", "admin", "restore", f, "--apply", "--yes"],
+    )
+    .await;
     assert_eq!(ro.code, 1);
     assert!(ro.stderr.contains("read-only"), "{}", ro.stderr);
 
     let after = home.path().join("after.json");
     let a = after.to_str().unwrap();
-    assert_eq!(centry(&emu, &url, home.path(), &["admin", "snapshot", "-o", a]).await.code, 0);
+    assert_eq!(
+        centry(&emu, &url, home.path(), &["admin", "snapshot", "-o", a])
+            .await
+            .code,
+        0
+    );
     let diff = centry(&emu, &url, home.path(), &["admin", "diff", f, a, "--json"]).await;
     assert_eq!(diff.code, 0, "{}", diff.stderr);
     let rows = diff.lines();
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0]["change"], "removed");
 
-    let applied = centry(&emu, &url, home.path(), &["admin", "restore", f, "--apply", "--yes", "--json"]).await;
+    let applied = centry(
+        &emu,
+        &url,
+        home.path(),
+        &["admin", "restore", f, "--apply", "--yes", "--json"],
+    )
+    .await;
     assert_eq!(applied.code, 0, "{}", applied.stderr);
     assert_eq!(applied.lines()[0]["action"], "created");
     let again = centry(&emu, &url, home.path(), &["admin", "snapshot", "-o", a]).await;
     assert_eq!(again.code, 0);
     let diff = centry(&emu, &url, home.path(), &["admin", "diff", f, a]).await;
-    assert!(diff.stderr.contains("0 added, 0 removed, 0 changed"), "{}", diff.stderr);
+    assert!(
+        diff.stderr.contains("0 added, 0 removed, 0 changed"),
+        "{}",
+        diff.stderr
+    );
 }

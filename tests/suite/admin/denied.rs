@@ -106,7 +106,9 @@ async fn without_identity_store_read_names_are_unverified_ids_and_groups_are_not
     let proxy = DenyDirectory::start(&emu).await;
     let a = admin(&proxy.services(&emu));
     let inst = instance(&a).await;
-    let inv = inventory::full(&a, &inst, Options::default()).await.unwrap();
+    let inv = inventory::full(&a, &inst, Options::default())
+        .await
+        .unwrap();
     assert!(
         matches!(&inv.sections.directory, SectionState::Denied(m) if m.contains("identitystore")),
         "{:?}",
@@ -136,7 +138,9 @@ async fn without_identity_store_read_names_are_unverified_ids_and_groups_are_not
     assert!(e.to_string().contains("Identity Store"), "{e}");
 
     // One account: its group grants are there, unexpanded.
-    let one = targeted::account(&a, &inst, common::MGMT, None).await.unwrap();
+    let one = targeted::account(&a, &inst, common::MGMT, None)
+        .await
+        .unwrap();
     assert!(matches!(one.sections.directory, SectionState::Denied(_)));
     let access = account_access(&one, Query::default());
     assert!(!access.unexpanded.is_empty());
@@ -145,7 +149,9 @@ async fn without_identity_store_read_names_are_unverified_ids_and_groups_are_not
     let full = {
         let direct = common::operator(&emu);
         let d = admin(&direct);
-        inventory::full(&d, &inst, Options::default()).await.unwrap()
+        inventory::full(&d, &inst, Options::default())
+            .await
+            .unwrap()
     };
     let jordan = full.find_user("jordan.lee").unwrap().id.clone();
     let person = targeted::person(&a, &inst, &jordan, false)
@@ -159,7 +165,10 @@ async fn without_identity_store_read_names_are_unverified_ids_and_groups_are_not
         .filter(|g| g.principal_id == jordan)
         .cloned()
         .collect();
-    assert_eq!(person.assignments.iter().cloned().collect::<Vec<_>>(), direct_only);
+    assert_eq!(
+        person.assignments.iter().cloned().collect::<Vec<_>>(),
+        direct_only
+    );
     // A name cannot be looked up without the directory: a clear error, not "no access".
     let e = targeted::person(&a, &inst, "jordan.lee", false)
         .await
@@ -202,7 +211,9 @@ async fn without_organizations_read_accounts_are_ids_and_assignments_are_complet
     let creds = common::role_credentials(&emu, &token, common::MGMT, "SsoReadOnly").await;
     let a = admin(&common::services(&emu).with_credentials(creds));
     let inst = instance(&a).await;
-    let inv = inventory::full(&a, &inst, Options::default()).await.unwrap();
+    let inv = inventory::full(&a, &inst, Options::default())
+        .await
+        .unwrap();
     assert!(
         matches!(&inv.sections.accounts, SectionState::Denied(m) if m.contains("ListAccounts")),
         "{:?}",
@@ -213,12 +224,18 @@ async fn without_organizations_read_accounts_are_ids_and_assignments_are_complet
     assert_eq!(inv.stats.strategy, "pruned by permission set");
     let reference = {
         let d = admin(&common::operator(&emu));
-        inventory::full(&d, &inst, Options::default()).await.unwrap()
+        inventory::full(&d, &inst, Options::default())
+            .await
+            .unwrap()
     };
     assert_eq!(inv.assignments, reference.assignments, "nothing missing");
     let l = inv.account_label(common::MGMT);
     assert_eq!(l.display(), format!("{} (unverified)", common::MGMT));
     // A snapshot only needs names that survive: it still works, without account names.
     let snap = Snapshot::from_inventory(&inv).unwrap();
-    assert!(snap.account_assignments.iter().all(|g| g.account_name.is_none()));
+    assert!(
+        snap.account_assignments
+            .iter()
+            .all(|g| g.account_name.is_none())
+    );
 }

@@ -6,5 +6,7 @@
 mod access;
 mod cli;
 pub mod denied;
+mod e2e;
 mod restore;
+mod screens;
 mod support;

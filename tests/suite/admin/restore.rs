@@ -18,7 +18,9 @@ use crate::common;
 async fn take(emu: &Emulator) -> Inventory {
     let a = admin(&common::operator(emu));
     let inst = instance(&a).await;
-    inventory::full(&a, &inst, Options::default()).await.unwrap()
+    inventory::full(&a, &inst, Options::default())
+        .await
+        .unwrap()
 }
 
 /// Delete every assignment, ten at a time (the service caps outstanding operations).
@@ -55,7 +57,9 @@ async fn round_trip(emu: Emulator) {
     assert_eq!(p.create.len(), snap.account_assignments.len());
     assert!(p.unresolved.is_empty(), "{:?}", p.unresolved);
     let a = admin(&common::operator(&emu));
-    let outcome = restore::apply(&a, &empty.instance.arn, &p.create).await.unwrap();
+    let outcome = restore::apply(&a, &empty.instance.arn, &p.create)
+        .await
+        .unwrap();
     assert!(outcome.failed.is_empty(), "{:?}", outcome.failed);
     assert_eq!(outcome.created.len(), p.create.len());
 
@@ -67,7 +71,10 @@ async fn round_trip(emu: Emulator) {
     // Restoring again is a no-op.
     let p = plan::plan(&snap, &after).unwrap();
     assert!(p.create.is_empty());
-    assert_eq!(p.present, snap.account_assignments.len() + snap.application_assignments.len());
+    assert_eq!(
+        p.present,
+        snap.account_assignments.len() + snap.application_assignments.len()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
