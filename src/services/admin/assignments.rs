@@ -22,6 +22,9 @@ pub enum PairStrategy {
     ByPermissionSet,
     /// Every (account, permission set) pair, no pruning (the naive baseline).
     EveryPair,
+    /// ListAccountAssignmentsForPrincipal for every user and group in the directory (sees
+    /// only assignments of principals the directory lists).
+    ByPrincipal,
 }
 
 impl PairStrategy {
@@ -32,6 +35,7 @@ impl PairStrategy {
             PairStrategy::ByAccount => "pruned by account",
             PairStrategy::ByPermissionSet => "pruned by permission set",
             PairStrategy::EveryPair => "every pair",
+            PairStrategy::ByPrincipal => "by principal",
         }
     }
 }
@@ -96,7 +100,7 @@ pub async fn pairs(
                 }
             }
         }
-        PairStrategy::ByAccount | PairStrategy::Auto => {
+        PairStrategy::ByAccount | PairStrategy::Auto | PairStrategy::ByPrincipal => {
             let found = admin
                 .each(
                     "provisioning by account",
@@ -193,6 +197,22 @@ pub async fn of_pairs(
         .each("assignments", pairs, |(a, s)| async move {
             of_pair(admin, instance, &a, &s).await
         })
+        .await?;
+    Ok(found.into_iter().flatten().collect())
+}
+
+/// The assignments of every principal listed.
+pub async fn of_principals(
+    admin: &Admin,
+    instance: &str,
+    principals: Vec<(PrincipalKind, String)>,
+) -> Result<BTreeSet<AccountGrant>, ServiceError> {
+    let found = admin
+        .each(
+            "assignments by principal",
+            principals,
+            |(kind, id)| async move { of_principal(admin, instance, kind, &id).await },
+        )
         .await?;
     Ok(found.into_iter().flatten().collect())
 }

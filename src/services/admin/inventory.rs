@@ -93,17 +93,46 @@ pub async fn full(
     let account_ids: Vec<String> = inv.accounts.keys().cloned().collect();
     let set_arns: Vec<String> = inv.permission_sets.keys().cloned().collect();
     let listed = !inv.accounts.is_empty() || inv.sections.accounts.is_complete();
+    let principals: Vec<(PrincipalKind, String)> = if inv.sections.directory.is_complete() {
+        let users = inv.users.keys().map(|u| (PrincipalKind::User, u.clone()));
+        users
+            .chain(inv.groups.keys().map(|g| (PrincipalKind::Group, g.clone())))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let strategy = match opts.strategy {
         PairStrategy::Auto => {
             assignments::choose(listed.then_some(account_ids.len()), set_arns.len())
         }
+        PairStrategy::ByPrincipal if principals.is_empty() => PairStrategy::ByPermissionSet,
+        PairStrategy::ByPrincipal => PairStrategy::ByPrincipal,
         s if !listed && s != PairStrategy::ByPermissionSet => PairStrategy::ByPermissionSet,
         s => s,
     };
-    inv.stats.strategy = strategy.label().to_string();
     let walk = async {
+        if strategy == PairStrategy::ByPrincipal {
+            let grants = assignments::of_principals(admin, arn, principals).await?;
+            return Ok((grants, strategy.label().to_string()));
+        }
         let pairs = assignments::pairs(admin, arn, strategy, &account_ids, &set_arns).await?;
-        assignments::of_pairs(admin, arn, pairs).await
+        // Each pair and each principal costs at least one call: once the pairs are known,
+        // walk whichever list is shorter.
+        if opts.strategy == PairStrategy::Auto
+            && !principals.is_empty()
+            && principals.len() < pairs.len()
+        {
+            let label = format!(
+                "{}, then by principal ({} principals < {} pairs)",
+                strategy.label(),
+                principals.len(),
+                pairs.len()
+            );
+            let grants = assignments::of_principals(admin, arn, principals).await?;
+            return Ok((grants, label));
+        }
+        let grants = assignments::of_pairs(admin, arn, pairs).await?;
+        Ok((grants, strategy.label().to_string()))
     };
     let apps = async {
         if !opts.applications {
@@ -114,8 +143,10 @@ pub async fn full(
         Ok(Some((apps, grants)))
     };
     let (walk, apps) = tokio::join!(walk, apps);
-    if let Some(grants) = settle(walk, &mut inv.sections.assignments)? {
+    inv.stats.strategy = strategy.label().to_string();
+    if let Some((grants, label)) = settle(walk, &mut inv.sections.assignments)? {
         inv.assignments = grants;
+        inv.stats.strategy = label;
     }
     if let Some(Some((apps, grants))) = settle(apps, &mut inv.sections.applications)? {
         inv.applications = apps;

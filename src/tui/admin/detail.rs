@@ -98,6 +98,7 @@ pub fn permission_set_lines(d: &PermissionSetDetail, portal: Duration) -> Vec<(S
 }
 
 fn grant_row(change: &str, g: &SnapAccountGrant, ids: String) -> TableRow {
+    let detail = vec![format!("{} · id {ids}", g.principal.describe())];
     TableRow {
         cells: vec![
             change.into(),
@@ -110,7 +111,7 @@ fn grant_row(change: &str, g: &SnapAccountGrant, ids: String) -> TableRow {
             ids,
         ],
         warn: change == "removed",
-        detail: vec![],
+        detail,
         open: Some(Target::Account(g.account_id.clone())),
     }
 }

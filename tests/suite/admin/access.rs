@@ -73,6 +73,7 @@ async fn generated_org_matches_whatever_the_page_size_order_and_strategy() {
         (Some(1), Some(7), PairStrategy::ByAccount),
         (Some(3), Some(99), PairStrategy::ByPermissionSet),
         (Some(2), None, PairStrategy::EveryPair),
+        (Some(4), Some(12), PairStrategy::ByPrincipal),
     ];
     for (cap, seed, strategy) in runs {
         let emu = common::with(small_org(5), |c| {
