@@ -5,8 +5,8 @@
 //! wall time, API calls (as centry counts them and as the emulator saw them, with throttled
 //! answers), and wall time against the floor the quota sets (calls ÷ 20 TPS).
 //!
-//! Run: `cargo bench --bench admin_inventory` (release mode; the naive walk alone takes about
-//! 17 minutes: 20,000 calls at 20 TPS). `CENTRY_BENCH_NAIVE=0` skips it.
+//! Run: `cargo bench --bench admin_inventory` (release mode; about 25 minutes in all, 17 of
+//! them for the naive walk's 21,000 calls at 20 TPS). `CENTRY_BENCH_NAIVE=0` skips it.
 
 use std::sync::Arc;
 use std::time::Instant;

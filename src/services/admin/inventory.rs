@@ -68,10 +68,12 @@ pub async fn full(
         permission_sets::list(admin, arn),
         accounts::list(admin),
         async {
-            tokio::try_join!(
+            // Both run to the end so that the error reported does not depend on timing.
+            let (users, groups) = tokio::join!(
                 directory::list_users(admin, store),
                 directory::list_groups(admin, store)
-            )
+            );
+            Ok::<_, ServiceError>((users?, groups?))
         },
     );
     inv.permission_sets = sets?;

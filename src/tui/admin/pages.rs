@@ -391,14 +391,12 @@ pub fn person(inv: &Inventory, d: &Derived, user_id: &str) -> Table {
         .map(|g| inv.group_label(g).cell())
         .collect();
     let empty = if inv.sections.directory.is_complete() {
-        format!(
-            "No access. Groups: {}",
-            if groups.is_empty() {
-                "none".to_string()
-            } else {
-                groups.join(", ")
-            }
-        )
+        let member = if groups.is_empty() {
+            String::new()
+        } else {
+            format!(" (member of {})", groups.join(", "))
+        };
+        format!("No access: nothing is assigned to them or to a group they are in{member}.")
     } else {
         "No direct grants; grants through groups are unknown (no Identity Store access)."
             .to_string()

@@ -292,3 +292,88 @@ async fn snapshot_diff_and_restore_plan_from_the_command_line() {
         diff.stderr
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn catalogue_commands_show_details_paths_and_assignments() {
+    let emu = common::demo().await;
+    let home = tempfile::tempdir().unwrap();
+    let url = emu.endpoint_url();
+    let ps = centry(
+        &emu,
+        &url,
+        home.path(),
+        &["admin", "permission-sets", "NetworkAdmin"],
+    )
+    .await;
+    assert_eq!(ps.code, 0, "{}", ps.stderr);
+    assert!(
+        ps.stdout.contains("Session duration  PT4H"),
+        "{}",
+        ps.stdout
+    );
+    assert!(
+        ps.stdout
+            .contains("Boundary          /boundaries/AcmeNetworkAdminBoundary (customer managed)"),
+        "{}",
+        ps.stdout
+    );
+    assert!(
+        ps.stdout
+            .contains("Inline policy\n  {\n    \"Statement\": ["),
+        "the inline policy is pretty-printed:\n{}",
+        ps.stdout
+    );
+    let dev = centry(
+        &emu,
+        &url,
+        home.path(),
+        &["admin", "permission-sets", "DeveloperAccess", "--json"],
+    )
+    .await;
+    let v: Value = serde_json::from_str(dev.stdout.trim()).unwrap();
+    let outdated: Vec<&Value> = v["provisioned"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["current"] == false)
+        .collect();
+    assert_eq!(
+        outdated.len(),
+        2,
+        "two accounts run an outdated DeveloperAccess: {v}"
+    );
+
+    let accts = centry(&emu, &url, home.path(), &["admin", "accounts", "--json"]).await;
+    assert_eq!(accts.code, 0, "{}", accts.stderr);
+    let rows = accts.lines();
+    assert_eq!(rows.len(), 40);
+    let mgmt = rows
+        .iter()
+        .find(|r| r["accountId"] == common::MGMT)
+        .unwrap();
+    assert_eq!(mgmt["ouPath"], "");
+    assert!(
+        rows.iter().any(|r| r["ouPath"] == "Workloads/Prod"),
+        "{}",
+        accts.stdout
+    );
+
+    let by = centry(
+        &emu,
+        &url,
+        home.path(),
+        &["admin", "assignments", "--by", "principal", "--csv"],
+    )
+    .await;
+    assert_eq!(by.code, 0, "{}", by.stderr);
+    let lines: Vec<&str> = by.stdout.lines().collect();
+    assert_eq!(lines[0], "ACCOUNT,ACCOUNT ID,PERMISSION SET,TYPE,PRINCIPAL");
+    assert_eq!(lines.len(), 299, "a header and 298 assignments");
+    let principals: Vec<&str> = lines[1..]
+        .iter()
+        .map(|l| l.rsplit(',').next().unwrap())
+        .collect();
+    let mut sorted = principals.clone();
+    sorted.sort();
+    assert_eq!(principals, sorted, "ordered by principal");
+}
