@@ -2,6 +2,7 @@
 //! Every command prints a table on a terminal, or JSON lines / CSV with `--json` / `--csv`.
 
 pub mod access;
+pub mod admin;
 pub mod approvals;
 pub mod apps;
 pub mod context;
@@ -101,6 +102,8 @@ pub enum Command {
     },
     /// Applications in your access portal.
     Apps,
+    /// Identity Center administration: assignments, effective access, snapshots (IAM credentials).
+    Admin(admin::AdminArgs),
     /// Amazon Q Developer.
     Q {
         /// What to list.
@@ -138,6 +141,7 @@ pub async fn run(global: GlobalArgs, command: Command) -> anyhow::Result<i32> {
         Command::Q { command } => apps::q(&global, command).await,
         Command::Approvals { command } => approvals::run(&global, command).await,
         Command::Tip { command } => tip::run(&global, command).await,
+        Command::Admin(args) => admin::run(&global, args).await,
     }
 }
 

@@ -2,6 +2,7 @@
 //! small typed clients where no SDK crate exists). The TUI and the CLI call the same
 //! functions; the emulator and real AWS are the same code path with a different endpoint.
 
+pub mod admin;
 pub mod approvals;
 pub mod apps;
 pub mod callback;

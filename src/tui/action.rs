@@ -3,6 +3,7 @@
 
 use crossterm::event::{KeyEvent, MouseEvent};
 
+use super::admin::AdminMsg;
 use super::approvals::ApprovalsMsg;
 use super::command::Command;
 use super::dev::DevMsg;
@@ -26,6 +27,8 @@ pub enum Action {
     Approvals(ApprovalsMsg),
     /// Trusted-identity-propagation results.
     Tip(super::tip::TipMsg),
+    /// Admin-console results.
+    Admin(AdminMsg),
     /// A log line for the logs screen.
     Log(String),
 }

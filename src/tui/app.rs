@@ -8,6 +8,7 @@ use ratatui::layout::{Constraint, Layout};
 use time::OffsetDateTime;
 
 use super::action::Action;
+use super::admin::AdminView;
 use super::approvals::ApprovalsView;
 use super::command::Command;
 use super::dev::DevEffect;
@@ -43,6 +44,8 @@ pub struct Views {
     pub apps: AppsView,
     /// Q Developer.
     pub q: QView,
+    /// The administrator's console.
+    pub admin: AdminView,
     /// Logs.
     pub logs: LogsView,
     /// Approval teams.
@@ -62,6 +65,7 @@ impl Views {
             ScreenId::Role => &self.role,
             ScreenId::Apps => &self.apps,
             ScreenId::Q => &self.q,
+            ScreenId::Admin => &self.admin,
             ScreenId::Logs => &self.logs,
             ScreenId::Approvals => &self.approvals,
             ScreenId::TipChain => &self.tip,
@@ -77,6 +81,7 @@ impl Views {
             ScreenId::Role => &mut self.role,
             ScreenId::Apps => &mut self.apps,
             ScreenId::Q => &mut self.q,
+            ScreenId::Admin => &mut self.admin,
             ScreenId::Logs => &mut self.logs,
             ScreenId::Approvals => &mut self.approvals,
             ScreenId::TipChain => &mut self.tip,
@@ -129,6 +134,7 @@ impl App {
                 role: RoleView::default(),
                 apps: AppsView::default(),
                 q: QView::default(),
+                admin: AdminView::default(),
                 logs: LogsView::default(),
                 approvals: ApprovalsView::default(),
                 tip: Default::default(),
@@ -224,6 +230,7 @@ impl App {
             Action::Dev(msg) => self.on_dev(msg),
             Action::Approvals(msg) => self.views.approvals.on_msg(msg, &mut self.sh),
             Action::Tip(msg) => super::tip::update(&mut self.views, &mut self.sh, msg),
+            Action::Admin(msg) => self.views.admin.on_msg(msg, &mut self.sh),
             Action::Log(line) => {
                 self.sh.log(line);
                 vec![]
@@ -401,6 +408,7 @@ impl App {
             Command::ScreenAccounts => return self.switch_to(ScreenId::Accounts),
             Command::ScreenApps => return self.switch_to(ScreenId::Apps),
             Command::ScreenQ => return self.switch_to(ScreenId::Q),
+            Command::ScreenAdmin => return self.switch_to(ScreenId::Admin),
             Command::ScreenLogs => return self.switch_to(ScreenId::Logs),
             Command::ScreenApprovals => return self.switch_to(ScreenId::Approvals),
             Command::ScreenTip => return self.switch_to(ScreenId::TipChain),

@@ -60,6 +60,20 @@ pub enum Command {
     TipSignIn,
     /// Switch between applications and trusted token issuers.
     ToggleIssuers,
+    /// The administrator's console.
+    ScreenAdmin,
+    /// The next view of a screen with several.
+    NextView,
+    /// The previous view.
+    PrevView,
+    /// Write what is shown as JSON lines to a file.
+    ExportJson,
+    /// Write what is shown as CSV to a file.
+    ExportCsv,
+    /// Write a snapshot of every assignment and compare later ones with it.
+    TakeSnapshot,
+    /// Stop what is loading.
+    Cancel,
     /// Sign in again.
     SignIn,
     /// Sign out.
@@ -129,6 +143,13 @@ impl Command {
             ScreenTipAdmin => "token exchange apps & issuers",
             TipSignIn => "sign in at the IdP",
             ToggleIssuers => "apps ↔ trusted issuers",
+            ScreenAdmin => "admin",
+            NextView => "next view",
+            PrevView => "previous view",
+            ExportJson => "export JSON",
+            ExportCsv => "export CSV",
+            TakeSnapshot => "snapshot (diff baseline)",
+            Cancel => "cancel loading",
             SignIn => "sign in again",
             SignOut => "sign out",
             UseDeviceCode => "use a device code",

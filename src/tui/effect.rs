@@ -9,6 +9,7 @@ use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 
 use super::action::Action;
+use super::admin::{self, AdminEffect};
 use super::approvals::{self, ApprovalsEffect};
 use super::dev::{self, DevEffect};
 use super::event::Event;
@@ -24,6 +25,8 @@ pub enum Effect {
     Approvals(ApprovalsEffect),
     /// Trusted-identity-propagation work.
     Tip(super::tip::TipEffect),
+    /// Admin-console work.
+    Admin(AdminEffect),
     /// Put text on the clipboard (OSC 52).
     Copy(String),
     /// Open a URL in the browser.
@@ -96,6 +99,7 @@ impl Runner {
             Effect::Dev(e) => dev::run(self, e),
             Effect::Approvals(e) => approvals::run(self, e),
             Effect::Tip(e) => super::tip::run(self, e),
+            Effect::Admin(e) => admin::run(self, e),
             Effect::Copy(_) | Effect::OpenUrl(_) | Effect::RunInTerminal { .. } => {}
         }
     }

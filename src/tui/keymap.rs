@@ -26,6 +26,8 @@ pub enum KeyContext {
     Role,
     /// The approval-teams screens.
     Approvals,
+    /// The admin console.
+    Admin,
     /// A confirmation dialog.
     Confirm,
     /// The help overlay.
@@ -46,6 +48,7 @@ impl KeyContext {
             "accounts" => KeyContext::Accounts,
             "role" => KeyContext::Role,
             "approvals" => KeyContext::Approvals,
+            "admin" => KeyContext::Admin,
             "confirm" => KeyContext::Confirm,
             "help" => KeyContext::Help,
             "tip" => KeyContext::Tip,
@@ -64,6 +67,7 @@ impl KeyContext {
             KeyContext::Accounts => "Accounts",
             KeyContext::Role => "Role",
             KeyContext::Approvals => "Approval teams",
+            KeyContext::Admin => "Admin",
             KeyContext::Confirm => "Confirm",
             KeyContext::Help => "Help",
             KeyContext::Tip => "Identity propagation",

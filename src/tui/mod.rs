@@ -2,6 +2,7 @@
 //! once if anything changed), and the bridge to background work.
 
 pub mod action;
+pub mod admin;
 pub mod app;
 pub mod approvals;
 pub mod chrome;

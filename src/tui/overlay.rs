@@ -190,14 +190,25 @@ impl Overlay {
                 }
                 let skip = (*scroll).min(lines.len().saturating_sub(1));
                 *scroll = skip;
-                let r = popup::centred(area, 60, area.height.saturating_sub(4));
-                popup::draw(
-                    f,
-                    r,
-                    "Keys",
-                    lines.into_iter().skip(skip).collect(),
-                    th.title(),
-                );
+                let visible: Vec<Line<'static>> = lines.into_iter().skip(skip).collect();
+                let height = area.height.saturating_sub(4);
+                let inner = height.saturating_sub(2) as usize;
+                // Two columns when the keys would not fit in one and the terminal is wide.
+                if visible.len() > inner && area.width >= 110 {
+                    let r = popup::centred(area, 108, height);
+                    popup::draw(f, r, "Keys", Vec::new(), th.title());
+                    let cols = ratatui::layout::Layout::horizontal([
+                        ratatui::layout::Constraint::Percentage(50),
+                        ratatui::layout::Constraint::Percentage(50),
+                    ])
+                    .areas::<2>(r.inner(ratatui::layout::Margin::new(1, 1)));
+                    let (left, right) = visible.split_at(visible.len().min(inner));
+                    f.render_widget(ratatui::widgets::Paragraph::new(left.to_vec()), cols[0]);
+                    f.render_widget(ratatui::widgets::Paragraph::new(right.to_vec()), cols[1]);
+                } else {
+                    let r = popup::centred(area, 60, height);
+                    popup::draw(f, r, "Keys", visible, th.title());
+                }
             }
             Overlay::Palette { input, selected } => {
                 let matches = Overlay::palette_matches(&input.text);

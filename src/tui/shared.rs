@@ -27,6 +27,8 @@ pub enum ScreenId {
     Q,
     /// Multi-party approval teams, one team, its sessions.
     Approvals,
+    /// The administrator's console.
+    Admin,
     /// What centry did.
     Logs,
     /// The trusted-identity-propagation chain of the signed-in person.
@@ -41,6 +43,7 @@ impl ScreenId {
         ScreenId::Accounts,
         ScreenId::Apps,
         ScreenId::Q,
+        ScreenId::Admin,
         ScreenId::Approvals,
         ScreenId::TipChain,
         ScreenId::TipAdmin,
@@ -67,6 +70,7 @@ impl ScreenId {
             ScreenId::Accounts | ScreenId::Role | ScreenId::SignIn => Command::ScreenAccounts,
             ScreenId::Apps => Command::ScreenApps,
             ScreenId::Q => Command::ScreenQ,
+            ScreenId::Admin => Command::ScreenAdmin,
             ScreenId::Approvals => Command::ScreenApprovals,
             ScreenId::TipChain => Command::ScreenTip,
             ScreenId::TipAdmin => Command::ScreenTipAdmin,
@@ -83,6 +87,7 @@ impl ScreenId {
             ScreenId::Apps => "Applications",
             ScreenId::Q => "Q Developer",
             ScreenId::Approvals => "Approval teams",
+            ScreenId::Admin => "Admin",
             ScreenId::Logs => "Logs",
             ScreenId::TipChain => "Propagation",
             ScreenId::TipAdmin => "Token exchange",

@@ -1,5 +1,6 @@
 //! centry's integration suite: one test binary, one module per area.
 
+mod admin;
 mod admin_fixture;
 mod approvals_cli;
 mod approvals_e2e;

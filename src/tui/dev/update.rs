@@ -247,6 +247,9 @@ impl App {
                                 label: format!("{} @ {}", c.role_name, c.account_id),
                                 creds: c,
                             });
+                            // A screen already open that waited for these loads now.
+                            let screen = self.screen();
+                            return self.views.get_mut(screen).on_enter(&self.sh);
                         }
                         Err(e) => self.sh.flash(Flash::warn(format!(
                             "could not get admin credentials: {}",

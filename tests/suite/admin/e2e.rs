@@ -1,0 +1,62 @@
+//! The admin console end to end: the real binary in tmux on `--demo`. Press 4, see the
+//! inventory, drill into a person, see their access with the group path, export it.
+
+use crate::common::tmux::{Tmux, centry_bin};
+
+#[test]
+fn demo_admin_inventory_person_access_with_group_path_and_export() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path().to_str().unwrap().to_string();
+    let script = format!("cd '{h}' && exec '{}' --demo", centry_bin());
+    let t = Tmux::start(
+        &["sh", "-c", &script],
+        &[("HOME", &h), ("NO_COLOR", "1")],
+        120,
+        40,
+    );
+    t.wait_until("the developer's listing", |s| {
+        s.contains("IdentityCenterAuditor") && s.contains("admin: IdentityCenterAuditor")
+    });
+    t.keys(&["4"]);
+    let s = t.wait_for("298 assignments");
+    assert!(s.contains("By account"), "{s}");
+    assert!(
+        s.contains("acme-management"),
+        "the inventory by account:\n{s}"
+    );
+    t.keys(&["]"]);
+    t.wait_for("VIA GROUPS");
+    t.keys(&["/"]);
+    t.type_text("jordan");
+    t.wait_for("1 match");
+    t.keys(&["Enter", "Enter"]);
+    let s = t.wait_for("› By person › jordan.lee");
+    assert!(
+        s.contains("group Platform Engineering"),
+        "their access shows the group path:\n{s}"
+    );
+    assert!(s.contains("direct"), "{s}");
+    t.keys(&["j"]);
+    let s = t.wait_for("jordan.lee → group Platform Engineering → PowerUserAccess → build-tools");
+    assert!(s.contains("access window 12h"), "{s}");
+    t.keys(&["e"]);
+    let s = t.wait_for("wrote ");
+    let line = s.lines().find(|l| l.contains("wrote ")).unwrap();
+    assert!(line.contains("centry-jordan-lee-"), "{line}");
+    let exported: Vec<_> = std::fs::read_dir(home.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("centry-jordan-lee-")
+        })
+        .collect();
+    assert_eq!(exported.len(), 1);
+    let text = std::fs::read_to_string(exported[0].path()).unwrap();
+    assert!(text.lines().count() > 10);
+    assert!(
+        text.contains("\"via\":\"group Platform Engineering\""),
+        "{text}"
+    );
+}
