@@ -764,19 +764,38 @@ impl App {
         let th = &self.sh.theme;
         let cur = self.screen();
         let tab = |s: &ScreenId, short: bool| {
-            let key = self.sh.keymap.keys_for(&[KeyContext::Global], s.command()).first().cloned().unwrap_or_default();
-            format!(" {key} {} ", if short { s.short_title() } else { s.title() })
+            let key = self
+                .sh
+                .keymap
+                .keys_for(&[KeyContext::Global], s.command())
+                .first()
+                .cloned()
+                .unwrap_or_default();
+            format!(
+                " {key} {} ",
+                if short { s.short_title() } else { s.title() }
+            )
         };
-        let full: usize = ScreenId::TABS.iter().map(|s| tab(s, false).chars().count()).sum();
+        let full: usize = ScreenId::TABS
+            .iter()
+            .map(|s| tab(s, false).chars().count())
+            .sum();
         let short = full > area.width as usize;
         let mut spans = Vec::new();
         for s in ScreenId::TABS {
             let active = *s == cur || (cur == ScreenId::Role && *s == ScreenId::Accounts);
-            spans.push(Span::styled(tab(s, short), if active { th.selected() } else { th.dim() }));
+            spans.push(Span::styled(
+                tab(s, short),
+                if active { th.selected() } else { th.dim() },
+            ));
         }
         if cur == ScreenId::Role {
             spans.push(Span::styled(
-                format!("  › {} › {}", sanitize(&self.views.role.account_name), sanitize(&self.views.role.role)),
+                format!(
+                    "  › {} › {}",
+                    sanitize(&self.views.role.account_name),
+                    sanitize(&self.views.role.role)
+                ),
                 th.text(),
             ));
         }

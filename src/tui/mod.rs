@@ -75,6 +75,9 @@ pub async fn run(global: GlobalArgs, demo: bool, opts: ConsoleOptions) -> anyhow
         global.sso_session = Some("centry-demo".into());
         emulator = Some(emu);
     }
+    let _activity = emulator
+        .as_ref()
+        .map(|emu| crate::emulator::cloudtrail::activity_generator::spawn(emu.emu().clone()));
     let result = run_console(&global, demo, opts).await;
     if let Some(emu) = emulator {
         emu.stop().await;
