@@ -102,7 +102,8 @@ pub fn chain(st: &State, at: OffsetDateTime, a: Attempt<'_>, rng: &mut impl Rng)
     let n = steps.len() as i64;
     let mut out = Vec::with_capacity(steps.len() + 1);
     for (i, s) in steps.iter().enumerate() {
-        let time = at - Duration::seconds(3 * (n - 1 - i as i64));
+        // The steps end a second before the portal's Authenticate at `at`.
+        let time = at - Duration::seconds(1 + 3 * (n - 1 - i as i64));
         let identity = match known {
             Some(u) if authenticated => identity::identity_center_user(st, u, credential),
             _ => identity::unknown(st),
