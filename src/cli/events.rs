@@ -461,7 +461,7 @@ mod tests {
             parse_when("2027-01-15T08:00:00Z", now)
                 .unwrap()
                 .unix_timestamp(),
-            1_799_913_600
+            1_800_000_000
         );
         assert!(parse_when("2 hours", now).is_err());
         assert!(parse_when("h", now).is_err());

@@ -24,6 +24,8 @@ pub enum Action {
     Dev(DevMsg),
     /// Approval-teams results.
     Approvals(ApprovalsMsg),
+    /// Events results.
+    Events(super::events::EventsMsg),
     /// Trusted-identity-propagation results.
     Tip(super::tip::TipMsg),
     /// A log line for the logs screen.

@@ -57,6 +57,8 @@ pub struct Views {
     pub tip: super::tip::chain::ChainView,
     /// Token-exchange applications and trusted issuers.
     pub tip_admin: super::tip::admin::TipAdminView,
+    /// Identity Center's CloudTrail events.
+    pub events: super::events::EventsView,
 }
 
 impl Views {
@@ -72,6 +74,7 @@ impl Views {
             ScreenId::Approvals => &self.approvals,
             ScreenId::TipChain => &self.tip,
             ScreenId::TipAdmin => &self.tip_admin,
+            ScreenId::Events => &self.events,
         }
     }
 
@@ -87,6 +90,7 @@ impl Views {
             ScreenId::Approvals => &mut self.approvals,
             ScreenId::TipChain => &mut self.tip,
             ScreenId::TipAdmin => &mut self.tip_admin,
+            ScreenId::Events => &mut self.events,
         }
     }
 }
@@ -139,6 +143,7 @@ impl App {
                 approvals: ApprovalsView::default(),
                 tip: Default::default(),
                 tip_admin: Default::default(),
+                events: Default::default(),
             },
             overlay: None,
             quit: false,
@@ -230,6 +235,7 @@ impl App {
             Action::Dev(msg) => self.on_dev(msg),
             Action::Approvals(msg) => self.views.approvals.on_msg(msg, &mut self.sh),
             Action::Tip(msg) => super::tip::update(&mut self.views, &mut self.sh, msg),
+            Action::Events(msg) => self.views.events.on_msg(msg, &mut self.sh),
             Action::Log(line) => {
                 self.sh.log(line);
                 vec![]
@@ -454,6 +460,7 @@ impl App {
             Command::ScreenQ => return self.switch_to(ScreenId::Q),
             Command::ScreenLogs => return self.switch_to(ScreenId::Logs),
             Command::ScreenApprovals => return self.switch_to(ScreenId::Approvals),
+            Command::ScreenEvents => return self.switch_to(ScreenId::Events),
             Command::ScreenTip => return self.switch_to(ScreenId::TipChain),
             Command::ScreenTipAdmin => return self.switch_to(ScreenId::TipAdmin),
             Command::NextScreen | Command::PrevScreen => {

@@ -60,6 +60,34 @@ pub enum Command {
     TipSignIn,
     /// Switch between applications and trusted token issuers.
     ToggleIssuers,
+    /// Identity Center's CloudTrail events.
+    ScreenEvents,
+    /// Follow new events, or pause.
+    ToggleFollow,
+    /// Events of the last 15 minutes.
+    Window0,
+    /// Events of the last hour.
+    Window1,
+    /// Events of the last 6 hours.
+    Window2,
+    /// Events of the last 24 hours.
+    Window3,
+    /// Events of the last 3 days.
+    Window4,
+    /// Events of the last 7 days.
+    Window5,
+    /// Events of the last 14 days.
+    Window6,
+    /// The person behind the event.
+    OpenPerson,
+    /// The session the event belongs to.
+    OpenSession,
+    /// Only failures, or everything.
+    ToggleFailures,
+    /// The next event group.
+    CycleGroup,
+    /// Clear the filter and toggles.
+    ClearFilters,
     /// Sign in again.
     SignIn,
     /// Sign out.
@@ -129,6 +157,20 @@ impl Command {
             ScreenTipAdmin => "token exchange apps & issuers",
             TipSignIn => "sign in at the IdP",
             ToggleIssuers => "apps ↔ trusted issuers",
+            ScreenEvents => "events",
+            ToggleFollow => "follow / pause",
+            Window0 => "last 15 min",
+            Window1 => "last hour",
+            Window2 => "last 6 h",
+            Window3 => "last 24 h",
+            Window4 => "last 3 days",
+            Window5 => "last 7 days",
+            Window6 => "last 14 days",
+            OpenPerson => "person",
+            OpenSession => "session",
+            ToggleFailures => "failures only",
+            CycleGroup => "event group",
+            ClearFilters => "clear filters",
             SignIn => "sign in again",
             SignOut => "sign out",
             UseDeviceCode => "use a device code",

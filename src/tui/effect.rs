@@ -24,6 +24,8 @@ pub enum Effect {
     Approvals(ApprovalsEffect),
     /// Trusted-identity-propagation work.
     Tip(super::tip::TipEffect),
+    /// Events work.
+    Events(super::events::EventsEffect),
     /// Put text on the clipboard (OSC 52).
     Copy(String),
     /// Open a URL in the browser.
@@ -96,6 +98,7 @@ impl Runner {
             Effect::Dev(e) => dev::run(self, e),
             Effect::Approvals(e) => approvals::run(self, e),
             Effect::Tip(e) => super::tip::run(self, e),
+            Effect::Events(e) => super::events::run(self, e),
             Effect::Copy(_) | Effect::OpenUrl(_) | Effect::RunInTerminal { .. } => {}
         }
     }

@@ -34,6 +34,8 @@ pub enum KeyContext {
     Tip,
     /// Token-exchange applications and issuers.
     TipAdmin,
+    /// The events screen.
+    Events,
 }
 
 impl KeyContext {
@@ -50,6 +52,7 @@ impl KeyContext {
             "help" => KeyContext::Help,
             "tip" => KeyContext::Tip,
             "tip_admin" => KeyContext::TipAdmin,
+            "events" => KeyContext::Events,
             _ => return None,
         })
     }
@@ -68,6 +71,7 @@ impl KeyContext {
             KeyContext::Help => "Help",
             KeyContext::Tip => "Identity propagation",
             KeyContext::TipAdmin => "Token exchange",
+            KeyContext::Events => "Events",
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod command;
 pub mod dev;
 pub mod effect;
 pub mod event;
+pub mod events;
 pub mod format;
 pub mod keymap;
 pub mod logs;

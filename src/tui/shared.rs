@@ -27,6 +27,8 @@ pub enum ScreenId {
     Q,
     /// Multi-party approval teams, one team, its sessions.
     Approvals,
+    /// Identity Center's CloudTrail events, live.
+    Events,
     /// What centry did.
     Logs,
     /// The trusted-identity-propagation chain of the signed-in person.
@@ -42,6 +44,7 @@ impl ScreenId {
         ScreenId::Apps,
         ScreenId::Q,
         ScreenId::Approvals,
+        ScreenId::Events,
         ScreenId::TipChain,
         ScreenId::TipAdmin,
         ScreenId::Logs,
@@ -54,6 +57,7 @@ impl ScreenId {
             ScreenId::Apps => "Apps",
             ScreenId::Q => "Q",
             ScreenId::Approvals => "Teams",
+            ScreenId::Events => "Evts",
             ScreenId::TipChain => "TIP",
             ScreenId::TipAdmin => "Exch",
             other => other.title(),
@@ -68,6 +72,7 @@ impl ScreenId {
             ScreenId::Apps => Command::ScreenApps,
             ScreenId::Q => Command::ScreenQ,
             ScreenId::Approvals => Command::ScreenApprovals,
+            ScreenId::Events => Command::ScreenEvents,
             ScreenId::TipChain => Command::ScreenTip,
             ScreenId::TipAdmin => Command::ScreenTipAdmin,
             ScreenId::Logs => Command::ScreenLogs,
@@ -83,6 +88,7 @@ impl ScreenId {
             ScreenId::Apps => "Applications",
             ScreenId::Q => "Q Developer",
             ScreenId::Approvals => "Approval teams",
+            ScreenId::Events => "Events",
             ScreenId::Logs => "Logs",
             ScreenId::TipChain => "Propagation",
             ScreenId::TipAdmin => "Token exchange",

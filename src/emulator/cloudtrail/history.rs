@@ -33,7 +33,7 @@ pub fn generate(st: &mut State) -> Vec<(OffsetDateTime, Activity)> {
     for days_ago in (0..=i64::from(h.days)).rev() {
         let day = today - Duration::days(days_ago);
         let weekend = matches!(day.weekday(), Weekday::Saturday | Weekday::Sunday);
-        let base = f64::from(h.sign_ins_per_day) * if weekend { 0.25 } else { 1.0 };
+        let base = f64::from(h.sign_ins_per_day) * if weekend { 0.4 } else { 1.0 };
         let n = (base * rng.random_range(0.8..1.2)).round() as u32;
         let mut starts: Vec<OffsetDateTime> = (0..n)
             .map(|_| day + Duration::seconds(rng.random_range(7 * 3600..19 * 3600)))

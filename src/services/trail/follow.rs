@@ -186,7 +186,7 @@ impl TrailClient {
             let mut h = held.lock().unwrap_or_else(|e| e.into_inner());
             if !h.events.is_empty() {
                 let mut evs: Vec<TrailEvent> = h.events.drain(..).collect();
-                evs.sort_by(|a, b| b.event_time.cmp(&a.event_time));
+                evs.sort_by_key(|e| std::cmp::Reverse(e.event_time));
                 h.dropped = 0;
                 drop(h);
                 on(TrailUpdate::Events(evs));

@@ -120,7 +120,7 @@ impl TrailClient {
         since: OffsetDateTime,
         until: OffsetDateTime,
         token: Option<String>,
-        status: &dyn Fn(SourceStatus),
+        status: &(dyn Fn(SourceStatus) + Sync),
     ) -> Result<Page, ServiceError> {
         let attribute = LookupAttribute::builder()
             .attribute_key(LookupAttributeKey::EventSource)
