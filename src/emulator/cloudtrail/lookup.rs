@@ -47,6 +47,16 @@ pub fn dispatch(call: &Call) -> Response {
     };
     call.run(guard, |st, who| {
         let query = Query::parse(call.input)?;
+        if let Some((_, source)) = query.attribute.as_ref().filter(|(k, _)| k == "EventSource")
+            && let Some(code) = st.trail.source_fault(source)
+        {
+            let status = if code.starts_with("Internal") {
+                500
+            } else {
+                400
+            };
+            return Err(error(code, "Injected fault").status(status));
+        }
         absorb(st);
         Ok(query.run(st, who))
     })

@@ -19,7 +19,7 @@ pub mod lookup;
 pub mod records;
 mod scenario;
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 
 use serde_json::Value;
 use time::OffsetDateTime;
@@ -101,6 +101,9 @@ pub struct Trail {
     history_done: bool,
     started: OffsetDateTime,
     dropped: u64,
+    /// Fault injection per event source: LookupEvents filtered by that source is answered with
+    /// this error code (`ThrottlingException`, `InternalServerException`, …).
+    source_faults: HashMap<String, String>,
 }
 
 impl Default for Trail {
@@ -119,6 +122,7 @@ impl Trail {
             history_done: false,
             started: OffsetDateTime::now_utc(),
             dropped: 0,
+            source_faults: HashMap::new(),
         }
     }
 
@@ -154,6 +158,22 @@ impl Trail {
     /// Records dropped to keep within the cap.
     pub fn dropped(&self) -> u64 {
         self.dropped
+    }
+
+    /// Answer LookupEvents for `event_source` with the error `code` from now on (`None` heals
+    /// it): a source that is throttled or failing while the others are not, for tests.
+    pub fn fault_source(&mut self, event_source: &str, code: Option<&str>) {
+        match code {
+            Some(c) => self
+                .source_faults
+                .insert(event_source.to_string(), c.to_string()),
+            None => self.source_faults.remove(event_source),
+        };
+    }
+
+    /// The injected error for an event source, if any.
+    pub fn source_fault(&self, event_source: &str) -> Option<&str> {
+        self.source_faults.get(event_source).map(String::as_str)
     }
 
     /// When the emulator started (the synthesised history ends here).

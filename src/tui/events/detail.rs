@@ -16,7 +16,10 @@ pub fn render(v: &mut EventsView, f: &mut Frame, area: Rect, sh: &Shared) {
     let th = &sh.theme;
     let Some(e) = v.focused() else {
         f.render_widget(
-            Paragraph::new(Line::styled("That event is no longer held (esc).", th.dim())),
+            Paragraph::new(Line::styled(
+                "That event is no longer held (esc).",
+                th.dim(),
+            )),
             area,
         );
         return;

@@ -62,7 +62,11 @@ pub fn parse(text: &str) -> Result<EventFilter, String> {
                     other => return Err(format!("outcome {other:?}: use failure or success")),
                 })
             }
-            "" if matches!(value.to_ascii_lowercase().as_str(), "fail" | "failures" | "failed") => {
+            "" if matches!(
+                value.to_ascii_lowercase().as_str(),
+                "fail" | "failures" | "failed"
+            ) =>
+            {
                 f.outcome = Some(Outcome::Failure)
             }
             "" if value.eq_ignore_ascii_case("ok") => f.outcome = Some(Outcome::Success),
@@ -107,7 +111,10 @@ mod tests {
         assert_eq!(f.groups, vec![EventGroup::Signin]);
         assert_eq!(f.outcome, Some(Outcome::Failure));
         assert!(f.source_ip.is_some());
-        assert_eq!(parse("Ana Silva").unwrap().user.as_deref(), Some("Ana Silva"));
+        assert_eq!(
+            parse("Ana Silva").unwrap().user.as_deref(),
+            Some("Ana Silva")
+        );
         assert_eq!(parse("").unwrap(), EventFilter::default());
         assert!(parse("group:nope").is_err());
         assert!(parse("ip:10.0.0.0/99").is_err());

@@ -108,7 +108,9 @@ impl Insight {
                 Highlight::Failure
             });
         }
-        if is_mfa_device_change(&e.event_source, &e.event_name) && !e.event_name.starts_with("Start") {
+        if is_mfa_device_change(&e.event_source, &e.event_name)
+            && !e.event_name.starts_with("Start")
+        {
             return Some(Highlight::MfaChange);
         }
         self.new_ip
@@ -255,7 +257,8 @@ pub fn person(events: &[TrailEvent], insight: &Insight, key: &str) -> PersonSumm
     out.sessions = sessions.into_values().collect();
     out.sessions.sort_by_key(|s| std::cmp::Reverse(s.last));
     out.ips = ips.into_values().collect();
-    out.ips.sort_by(|a, b| b.events.cmp(&a.events).then(a.first.cmp(&b.first)));
+    out.ips
+        .sort_by(|a, b| b.events.cmp(&a.events).then(a.first.cmp(&b.first)));
     out
 }
 
@@ -267,8 +270,14 @@ pub fn session(events: &[TrailEvent], focus: &TrailEvent) -> Vec<usize> {
     loop {
         let before = creds.len() + flows.len();
         for e in events {
-            let in_cred = e.credential_id.as_deref().is_some_and(|c| creds.contains(c));
-            let in_flow = e.auth_workflow_id.as_deref().is_some_and(|f| flows.contains(f));
+            let in_cred = e
+                .credential_id
+                .as_deref()
+                .is_some_and(|c| creds.contains(c));
+            let in_flow = e
+                .auth_workflow_id
+                .as_deref()
+                .is_some_and(|f| flows.contains(f));
             if in_cred || in_flow {
                 creds.extend(e.credential_id.as_deref());
                 flows.extend(e.auth_workflow_id.as_deref());
@@ -282,15 +291,24 @@ pub fn session(events: &[TrailEvent], focus: &TrailEvent) -> Vec<usize> {
         .iter()
         .enumerate()
         .filter(|(_, e)| {
-            e.credential_id.as_deref().is_some_and(|c| creds.contains(c))
-                || e.auth_workflow_id.as_deref().is_some_and(|f| flows.contains(f))
+            e.credential_id
+                .as_deref()
+                .is_some_and(|c| creds.contains(c))
+                || e.auth_workflow_id
+                    .as_deref()
+                    .is_some_and(|f| flows.contains(f))
         })
         .map(|(i, _)| i)
         .collect();
     if out.is_empty() {
         out.extend(events.iter().position(|e| e.event_id == focus.event_id));
     }
-    out.sort_by(|&a, &b| events[a].event_time.cmp(&events[b].event_time).then(b.cmp(&a)));
+    out.sort_by(|&a, &b| {
+        events[a]
+            .event_time
+            .cmp(&events[b].event_time)
+            .then(b.cmp(&a))
+    });
     out
 }
 
@@ -337,16 +355,47 @@ mod tests {
     fn sample() -> Vec<TrailEvent> {
         let unknown = json!({"type": "Unknown"});
         let mut v = vec![
-            rec("1", 0, "UserAuthentication", "10.0.0.1", user("u1"), json!({})),
-            rec("2", 100, "CredentialChallenge", "10.9.9.9", unknown.clone(),
-                json!({"additionalEventData": {"AuthWorkflowID": "w2", "UserName": "ana"}})),
-            rec("3", 103, "CredentialVerification", "10.9.9.9", unknown,
+            rec(
+                "1",
+                0,
+                "UserAuthentication",
+                "10.0.0.1",
+                user("u1"),
+                json!({}),
+            ),
+            rec(
+                "2",
+                100,
+                "CredentialChallenge",
+                "10.9.9.9",
+                unknown.clone(),
+                json!({"additionalEventData": {"AuthWorkflowID": "w2", "UserName": "ana"}}),
+            ),
+            rec(
+                "3",
+                103,
+                "CredentialVerification",
+                "10.9.9.9",
+                unknown,
                 json!({"additionalEventData": {"AuthWorkflowID": "w2"},
-                       "serviceEventDetails": {"CredentialVerification": "Failure"}})),
-            rec("4", 3600, "UserAuthentication", "10.9.9.9", user("u1"),
-                json!({"additionalEventData": {"AuthWorkflowID": "w4"}})),
-            rec("5", 3601, "CredentialChallenge", "10.9.9.9", user("u1"),
-                json!({"additionalEventData": {"AuthWorkflowID": "w4", "UserName": "u1"}})),
+                       "serviceEventDetails": {"CredentialVerification": "Failure"}}),
+            ),
+            rec(
+                "4",
+                3600,
+                "UserAuthentication",
+                "10.9.9.9",
+                user("u1"),
+                json!({"additionalEventData": {"AuthWorkflowID": "w4"}}),
+            ),
+            rec(
+                "5",
+                3601,
+                "CredentialChallenge",
+                "10.9.9.9",
+                user("u1"),
+                json!({"additionalEventData": {"AuthWorkflowID": "w4", "UserName": "u1"}}),
+            ),
         ];
         v[4].event_source = "signin.amazonaws.com".into();
         v.reverse();
@@ -361,7 +410,12 @@ mod tests {
         assert_eq!(i.who_label(failed), "ana (unverified)");
         assert_eq!(i.highlight(failed), Some(Highlight::FailedSignIn));
         let second = events.iter().find(|e| e.event_id == "4").unwrap();
-        assert_eq!(i.highlight(second), Some(Highlight::NewIp), "{:?}", i.new_ip);
+        assert_eq!(
+            i.highlight(second),
+            Some(Highlight::NewIp),
+            "{:?}",
+            i.new_ip
+        );
         let first = events.iter().find(|e| e.event_id == "1").unwrap();
         assert_eq!(i.highlight(first), None, "no history to compare with");
     }
@@ -393,6 +447,9 @@ mod tests {
             .map(|k| events[k].event_id.as_str())
             .collect();
         assert_eq!(chain, ["2", "3"]);
-        assert_eq!(offset(events[4].event_time, events[0].event_time), "+1:00:01");
+        assert_eq!(
+            offset(events[4].event_time, events[0].event_time),
+            "+1:00:01"
+        );
     }
 }

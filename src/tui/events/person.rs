@@ -30,7 +30,11 @@ fn short_id(id: &str) -> String {
     if n <= 14 {
         id.to_string()
     } else {
-        format!("{}…{}", id.chars().take(6).collect::<String>(), id.chars().skip(n - 6).collect::<String>())
+        format!(
+            "{}…{}",
+            id.chars().take(6).collect::<String>(),
+            id.chars().skip(n - 6).collect::<String>()
+        )
     }
 }
 
@@ -50,10 +54,12 @@ pub fn render(v: &mut EventsView, f: &mut Frame, area: Rect, sh: &Shared) {
         Span::styled("Events › ", th.title()),
         Span::styled(sanitize(&label).into_owned(), th.title()),
     ])];
-    let ids = p
-        .events
-        .iter()
-        .find_map(|&i| Some((events[i].user_id.as_deref()?, events[i].identity_store_arn.as_deref())));
+    let ids = p.events.iter().find_map(|&i| {
+        Some((
+            events[i].user_id.as_deref()?,
+            events[i].identity_store_arn.as_deref(),
+        ))
+    });
     match ids {
         Some((id, store)) => {
             lines.push(Line::styled(

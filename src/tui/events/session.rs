@@ -21,7 +21,10 @@ pub fn render(v: &mut EventsView, f: &mut Frame, area: Rect, sh: &Shared) {
     let events = v.store.all();
     let Some(focus) = focus_id.and_then(|id| events.iter().find(|e| e.event_id == id)) else {
         f.render_widget(
-            Paragraph::new(Line::styled("That event is no longer held (esc).", th.dim())),
+            Paragraph::new(Line::styled(
+                "That event is no longer held (esc).",
+                th.dim(),
+            )),
             area,
         );
         return;
@@ -29,7 +32,10 @@ pub fn render(v: &mut EventsView, f: &mut Frame, area: Rect, sh: &Shared) {
     let rows = session(events, focus);
     let who = v.insight.who_label(focus);
     let cred = focus.credential_id.clone();
-    let first = rows.first().map(|&i| events[i].event_time).unwrap_or(focus.event_time);
+    let first = rows
+        .first()
+        .map(|&i| events[i].event_time)
+        .unwrap_or(focus.event_time);
     let mut lines = vec![
         Line::from(vec![
             Span::styled("Events › Session › ", th.title()),
@@ -38,7 +44,10 @@ pub fn render(v: &mut EventsView, f: &mut Frame, area: Rect, sh: &Shared) {
         Line::styled(
             match &cred {
                 Some(c) => format!("credentialId {} · {} events", sanitize(c), rows.len()),
-                None => format!("a sign-in with no session (it did not complete) · {} events", rows.len()),
+                None => format!(
+                    "a sign-in with no session (it did not complete) · {} events",
+                    rows.len()
+                ),
             },
             th.dim(),
         ),
@@ -77,7 +86,12 @@ pub fn render(v: &mut EventsView, f: &mut Frame, area: Rect, sh: &Shared) {
                 cell(&e.event_name, 26),
                 cell(e.credential_type.as_deref().unwrap_or(""), 15),
                 cell(e.source_ip.as_deref().unwrap_or("—"), 16),
-                sanitize(&e.user_agent.as_deref().map(short_user_agent).unwrap_or_default()),
+                sanitize(
+                    &e.user_agent
+                        .as_deref()
+                        .map(short_user_agent)
+                        .unwrap_or_default()
+                ),
                 sanitize(&chain)
             ),
             style,

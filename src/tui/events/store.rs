@@ -57,7 +57,9 @@ impl EventStore {
 
     /// The visible row of an event id.
     pub fn row_of(&self, id: &str) -> Option<usize> {
-        self.visible.iter().position(|&i| self.events[i].event_id == id)
+        self.visible
+            .iter()
+            .position(|&i| self.events[i].event_id == id)
     }
 
     /// Merge a batch in; returns how many were new. Call [`EventStore::refilter`] after.
@@ -151,7 +153,11 @@ mod tests {
         let ids: Vec<&str> = s.all().iter().map(|e| e.event_id.as_str()).collect();
         assert_eq!(ids, ["d", "b", "c", "a"], "the oldest fell off");
         assert_eq!(s.dropped, 1);
-        assert_eq!(s.add(vec![ev("e", 5, false)]), 1, "a dropped id may come back");
+        assert_eq!(
+            s.add(vec![ev("e", 5, false)]),
+            1,
+            "a dropped id may come back"
+        );
         s.refilter(&EventFilter {
             outcome: Some(Outcome::Failure),
             ..Default::default()

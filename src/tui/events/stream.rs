@@ -10,9 +10,9 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Sparkline, Wrap};
 
+use super::WINDOWS;
 use super::insight::{Highlight, hourly};
 use super::view::EventsView;
-use super::WINDOWS;
 use crate::model::text::sanitize;
 use crate::model::trail_event::{Outcome, TrailEvent, short_user_agent};
 use crate::services::trail::SourceStatus;
@@ -44,7 +44,13 @@ fn time_cell(e: &TrailEvent, wide: bool) -> String {
     }
 }
 
-fn row(v: &EventsView, e: &TrailEvent, selected: bool, w: [usize; 6], sh: &Shared) -> Line<'static> {
+fn row(
+    v: &EventsView,
+    e: &TrailEvent,
+    selected: bool,
+    w: [usize; 6],
+    sh: &Shared,
+) -> Line<'static> {
     let th = &sh.theme;
     let mark = v.insight.highlight(e);
     let base = match mark {
@@ -52,7 +58,11 @@ fn row(v: &EventsView, e: &TrailEvent, selected: bool, w: [usize; 6], sh: &Share
         Some(Highlight::MfaChange | Highlight::NewIp) => th.warn(),
         None => th.text(),
     };
-    let base = if selected { base.patch(th.selected()) } else { base };
+    let base = if selected {
+        base.patch(th.selected())
+    } else {
+        base
+    };
     let outcome = match e.outcome {
         Outcome::Success => "ok",
         Outcome::Failure => "FAIL",
@@ -64,7 +74,11 @@ fn row(v: &EventsView, e: &TrailEvent, selected: bool, w: [usize; 6], sh: &Share
     text.push_str(&cell(&e.event_name, w[3]));
     text.push_str(&cell(e.source_ip.as_deref().unwrap_or("—"), w[4]));
     if w[5] > 0 {
-        let ua = e.user_agent.as_deref().map(short_user_agent).unwrap_or_default();
+        let ua = e
+            .user_agent
+            .as_deref()
+            .map(short_user_agent)
+            .unwrap_or_default();
         text.push_str(&cell(&ua, w[5]));
     }
     let mut spans = vec![Span::styled(text, base)];
@@ -116,7 +130,10 @@ fn filter_line(v: &EventsView, sh: &Shared) -> Line<'static> {
     if v.bar.text.is_empty() && !v.bar.editing {
         spans.push(Span::styled("filter: user: group: ip: fail", th.dim()));
     } else {
-        spans.push(Span::styled(format!("{}{cursor}", sanitize(&v.bar.text)), th.text()));
+        spans.push(Span::styled(
+            format!("{}{cursor}", sanitize(&v.bar.text)),
+            th.text(),
+        ));
     }
     let group = v.toggles.group.map_or("all groups", |g| g.label());
     spans.push(Span::styled(format!("   e: {group}"), th.text()));
@@ -166,7 +183,10 @@ fn sources_line(v: &EventsView, sh: &Shared) -> Line<'static> {
         ));
     }
     if v.malformed > 0 {
-        spans.push(Span::styled(format!("  {} unreadable", v.malformed), th.warn()));
+        spans.push(Span::styled(
+            format!("  {} unreadable", v.malformed),
+            th.warn(),
+        ));
     }
     Line::from(spans)
 }
@@ -197,7 +217,10 @@ fn empty_text(v: &EventsView, sh: &Shared) -> Vec<Line<'static>> {
     }
     if v.loading {
         return vec![Line::styled(
-            format!("Reading the last {} of Identity Center events…", v.window_label()),
+            format!(
+                "Reading the last {} of Identity Center events…",
+                v.window_label()
+            ),
             th.dim(),
         )];
     }
@@ -219,7 +242,15 @@ fn empty_text(v: &EventsView, sh: &Shared) -> Vec<Line<'static>> {
 /// Draw the stream.
 pub fn render(v: &mut EventsView, f: &mut Frame, area: Rect, sh: &Shared) {
     let th = &sh.theme;
-    let [title_area, filter_area, spark1, spark2, header, body, status] = Layout::vertical([
+    let [
+        title_area,
+        filter_area,
+        spark1,
+        spark2,
+        header,
+        body,
+        status,
+    ] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(1),
         Constraint::Length(1),

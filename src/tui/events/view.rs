@@ -18,7 +18,9 @@ use super::store::EventStore;
 use super::{DEFAULT_WINDOW, EventsEffect, EventsMsg, WINDOWS};
 use crate::model::text::sanitize;
 use crate::model::trail_event::{EventFilter, EventGroup, TrailEvent};
-use crate::services::trail::{IDENTITY_CENTER_SOURCES, APPROVALS_SOURCE, Resolution, SourceStatus, TrailUpdate};
+use crate::services::trail::{
+    APPROVALS_SOURCE, IDENTITY_CENTER_SOURCES, Resolution, SourceStatus, TrailUpdate,
+};
 use crate::tui::command::Command;
 use crate::tui::effect::Effect;
 use crate::tui::keymap::KeyContext;
@@ -226,7 +228,10 @@ impl EventsView {
             TrailUpdate::People(resolved) => self.people.extend(resolved),
             TrailUpdate::Malformed { source, error } => {
                 self.malformed += 1;
-                sh.log(format!("events: {source}: skipped an event: {}", sanitize(&error)));
+                sh.log(format!(
+                    "events: {source}: skipped an event: {}",
+                    sanitize(&error)
+                ));
             }
             TrailUpdate::WindowRead { until } => {
                 self.loading = false;
@@ -262,7 +267,12 @@ impl EventsView {
                 Command::CycleGroup,
                 Command::Help,
             ],
-            Mode::Session => vec![Command::Open, Command::OpenPerson, Command::Back, Command::Help],
+            Mode::Session => vec![
+                Command::Open,
+                Command::OpenPerson,
+                Command::Back,
+                Command::Help,
+            ],
             Mode::Person => vec![Command::Back, Command::Help],
             Mode::Detail => vec![Command::Copy, Command::Back, Command::Help],
         }
