@@ -26,9 +26,10 @@ use crate::services::trail_files::{ReadOptions, TrailSource, read_trail};
 /// Options of `centry events`.
 #[derive(Debug, Args)]
 pub struct EventsArgs {
-    /// Events since this long ago (`30m`, `2h`, `7d`) or this time (RFC 3339).
-    #[arg(long, default_value = "2h", value_name = "AGO|TIME")]
-    pub since: String,
+    /// Events since this long ago (`30m`, `2h`, `7d`) or this time (RFC 3339); default 2h
+    /// (log files: everything in them).
+    #[arg(long, value_name = "AGO|TIME")]
+    pub since: Option<String>,
     /// Events until this long ago or this time (default: now).
     #[arg(long, value_name = "AGO|TIME", conflicts_with = "follow")]
     pub until: Option<String>,
@@ -73,7 +74,11 @@ pub fn parse_when(s: &str, now: OffsetDateTime) -> Result<OffsetDateTime, String
 /// Run `centry events`.
 pub async fn run(global: &GlobalArgs, args: EventsArgs) -> anyhow::Result<i32> {
     let now = OffsetDateTime::now_utc();
-    let since = parse_when(&args.since, now).map_err(|e| anyhow::anyhow!("--since: {e}"))?;
+    let since = match (&args.since, args.file.is_empty()) {
+        (Some(s), _) => Some(parse_when(s, now).map_err(|e| anyhow::anyhow!("--since: {e}"))?),
+        (None, true) => Some(now - Duration::hours(2)),
+        (None, false) => None,
+    };
     let until = match &args.until {
         Some(u) => Some(parse_when(u, now).map_err(|e| anyhow::anyhow!("--until: {e}"))?),
         None => None,
@@ -82,7 +87,7 @@ pub async fn run(global: &GlobalArgs, args: EventsArgs) -> anyhow::Result<i32> {
         user: args.user.clone(),
         groups: args.source.clone(),
         outcome: args.failures.then_some(Outcome::Failure),
-        since: Some(since),
+        since,
         until,
         ..Default::default()
     };
@@ -93,12 +98,9 @@ pub async fn run(global: &GlobalArgs, args: EventsArgs) -> anyhow::Result<i32> {
     if !args.file.is_empty() {
         return from_files(args.file, filter, printer).await;
     }
+    let since = since.unwrap_or(now - Duration::hours(2));
     let svc = super::approvals::services(global).await?;
-    if !svc.has_credentials() {
-        anyhow::bail!(
-            "no AWS credentials: LookupEvents needs IAM credentials (set --profile or AWS_* variables), or read log files with --file"
-        );
-    }
+    check_credentials(&svc).await?;
     let client = TrailClient::new(&svc, lookup_limiter(), Arc::new(Limiter::identity_center()));
     let sources = sources_for(&args.source);
     if args.follow {
@@ -124,6 +126,23 @@ pub async fn run(global: &GlobalArgs, args: EventsArgs) -> anyhow::Result<i32> {
             anyhow::bail!("every event source failed (see above)");
         }
         Ok(i32::from(!summary.failed.is_empty()))
+    }
+}
+
+/// Fail early, in words, when the AWS chain has no credentials (rather than once per source).
+async fn check_credentials(svc: &crate::services::Services) -> anyhow::Result<()> {
+    use aws_credential_types::provider::ProvideCredentials;
+    let conf = svc.sdk_config(&svc.endpoint.sso_region, false);
+    let missing = match conf.credentials_provider() {
+        Some(p) => p.provide_credentials().await.err().map(|e| e.to_string()),
+        None => Some("no credentials provider".into()),
+    };
+    match missing {
+        Some(why) => anyhow::bail!(
+            "no AWS credentials ({}): LookupEvents needs IAM credentials (set --profile or AWS_* variables), or read log files with --file",
+            sanitize(&why)
+        ),
+        None => Ok(()),
     }
 }
 

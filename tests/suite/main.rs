@@ -22,6 +22,7 @@ mod emulator_mpa;
 mod emulator_signin;
 mod emulator_tip;
 mod emulator_trail;
+mod events_cli;
 mod events_service;
 mod org_seed;
 mod referee;
