@@ -154,7 +154,7 @@ async fn lookup_events_as_json_lines_csv_and_a_table() {
     let mut rows = csv::Reader::from_reader(text.as_bytes());
     let headers = rows.headers().unwrap().clone();
     assert_eq!(headers.get(0), Some("eventId"));
-    assert_eq!(headers.iter().last(), Some("personDisplayName"));
+    assert_eq!(headers.iter().next_back(), Some("personDisplayName"));
     let n = rows
         .records()
         .map(|r| r.unwrap())

@@ -204,20 +204,19 @@ async fn a_throttled_or_failing_source_is_reported_while_the_others_stream() {
     );
 
     // Portal events kept arriving after the sign-in source first went wrong.
-    let entries = log.lock().unwrap();
+    let entries: Vec<TrailUpdate> = log.lock().unwrap().iter().map(|(_, u)| u.clone()).collect();
     let first_trouble = entries
         .iter()
-        .position(|(_, u)| matches!(u, TrailUpdate::Source { source, status } if source == "signin.amazonaws.com" && status.is_trouble()))
+        .position(|u| matches!(u, TrailUpdate::Source { source, status } if source == "signin.amazonaws.com" && status.is_trouble()))
         .unwrap();
-    let portal_after = entries[first_trouble..].iter().any(|(_, u)| {
+    let portal_after = entries[first_trouble..].iter().any(|u| {
         matches!(u, TrailUpdate::Events(evs) if evs.iter().any(|e| e.event_source == "sso.amazonaws.com"))
     });
     assert!(portal_after, "the portal source streamed on");
     assert!(
-        entries.iter().all(|(_, u)| !matches!(u, TrailUpdate::Events(evs) if evs.iter().any(|e| e.event_source == "signin.amazonaws.com"))),
+        entries.iter().all(|u| !matches!(u, TrailUpdate::Events(evs) if evs.iter().any(|e| e.event_source == "signin.amazonaws.com"))),
         "nothing from the failing source"
     );
-    drop(entries);
 
     // Healed, the same read has every source.
     {

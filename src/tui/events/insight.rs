@@ -19,6 +19,9 @@ pub struct Insight {
     pub new_ip: HashSet<String>,
     /// The name typed in each sign-in chain: `AuthWorkflowID` → name.
     pub chain_names: HashMap<String, String>,
+    /// The name typed by each user id (from their own sign-in steps), for ids the directory did
+    /// not resolve.
+    pub typed_names: HashMap<String, String>,
 }
 
 /// Why a row stands out.
@@ -60,19 +63,43 @@ impl Insight {
                     .entry(flow.clone())
                     .or_insert_with(|| name.to_string());
             }
+            if let (Some(id), Some(name)) = (&e.user_id, e.clear_user_name()) {
+                out.typed_names
+                    .entry(id.clone())
+                    .or_insert_with(|| name.to_string());
+            }
         }
+        // Oldest first: an address is new for a person who already had others; the sign-in
+        // is marked when its own chain (or the sign-in itself) brought the address first.
         let mut known: HashMap<String, HashSet<&str>> = HashMap::new();
+        let mut fresh: HashMap<(String, &str), Option<&str>> = HashMap::new();
         for e in events.iter().rev() {
             let (Some(key), Some(ip)) = (out.person_key(e), e.source_ip.as_deref()) else {
                 continue;
             };
-            let seen = known.entry(key).or_default();
-            if is_sign_in(e) && !seen.is_empty() && !seen.contains(ip) {
+            let seen = known.entry(key.clone()).or_default();
+            if seen.insert(ip) && seen.len() > 1 {
+                fresh.insert((key.clone(), ip), e.auth_workflow_id.as_deref());
+            }
+            if is_sign_in(e)
+                && fresh
+                    .get(&(key, ip))
+                    .is_some_and(|flow| *flow == e.auth_workflow_id.as_deref())
+            {
                 out.new_ip.insert(e.event_id.clone());
             }
-            seen.insert(ip);
         }
         out
+    }
+
+    /// Whether `e` is about the person `wanted` (user name, display name or id) by the name its
+    /// sign-in chain carries (failed steps have no user of their own).
+    pub fn chain_matches(&self, e: &TrailEvent, wanted: &str) -> bool {
+        let typed = e.user_id.as_ref().and_then(|id| self.typed_names.get(id));
+        self.chain_name(e)
+            .into_iter()
+            .chain(typed.map(String::as_str))
+            .any(|n| !is_masked(n) && n.trim().eq_ignore_ascii_case(wanted.trim()))
     }
 
     /// The name a chain's steps share, for steps that carry none themselves.
@@ -84,14 +111,25 @@ impl Insight {
 
     /// The key grouping one person's events.
     pub fn person_key(&self, e: &TrailEvent) -> Option<String> {
-        e.who()
-            .key()
-            .or_else(|| self.chain_name(e).map(str::to_lowercase))
+        match e.who() {
+            Who::UserId(id) => Some(
+                self.typed_names
+                    .get(id)
+                    .map_or(id, String::as_str)
+                    .to_lowercase(),
+            ),
+            who => who
+                .key()
+                .or_else(|| self.chain_name(e).map(str::to_lowercase)),
+        }
     }
 
     /// Who, for the person column.
     pub fn who_label(&self, e: &TrailEvent) -> String {
         match (e.who(), self.chain_name(e)) {
+            (Who::UserId(id), _) if self.typed_names.contains_key(id) => {
+                format!("{} (unverified)", self.typed_names[id])
+            }
             (Who::Nobody | Who::Masked, Some(name)) if !is_masked(name) => {
                 format!("{name} (unverified)")
             }

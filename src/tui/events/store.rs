@@ -98,11 +98,16 @@ impl EventStore {
 
     /// Recompute the visible rows.
     pub fn refilter(&mut self, filter: &EventFilter) {
+        self.refilter_with(|e| filter.matches(e));
+    }
+
+    /// Recompute the visible rows with any predicate.
+    pub fn refilter_with(&mut self, keep: impl Fn(&TrailEvent) -> bool) {
         self.visible = self
             .events
             .iter()
             .enumerate()
-            .filter(|(_, e)| filter.matches(e))
+            .filter(|(_, e)| keep(e))
             .map(|(i, _)| i)
             .collect();
     }

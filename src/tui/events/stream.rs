@@ -151,7 +151,7 @@ fn filter_line(v: &EventsView, sh: &Shared) -> Line<'static> {
 }
 
 fn sparkline(f: &mut Frame, area: Rect, label: &str, data: &[u64], style: Style, sh: &Shared) {
-    let [l, s] = Layout::horizontal([Constraint::Length(14), Constraint::Min(1)]).areas(area);
+    let [l, s] = Layout::horizontal([Constraint::Length(16), Constraint::Min(1)]).areas(area);
     let total: u64 = data.iter().sum();
     f.render_widget(
         Paragraph::new(Line::styled(format!("{label} {total:>4}"), sh.theme.dim())),
@@ -163,8 +163,9 @@ fn sparkline(f: &mut Frame, area: Rect, label: &str, data: &[u64], style: Style,
 
 fn sources_line(v: &EventsView, sh: &Shared) -> Line<'static> {
     let th = &sh.theme;
+    let n = v.store.visible.len();
     let mut spans = vec![Span::styled(
-        format!("{} events", v.store.visible.len()),
+        format!("{n} {}", if n == 1 { "event" } else { "events" }),
         th.text(),
     )];
     if v.store.visible.len() != v.store.len() {

@@ -197,7 +197,19 @@ impl EventsView {
     pub fn apply_filter(&mut self) {
         let keep = self.selected().map(|e| e.event_id.clone());
         let at_top = self.list.selected == 0;
-        self.store.refilter(&self.filter());
+        let f = self.filter();
+        let anyone = EventFilter {
+            user: None,
+            ..f.clone()
+        };
+        let insight = &self.insight;
+        // A person filter also keeps the failed steps of their sign-in chains.
+        self.store.refilter_with(|e| {
+            f.matches(e)
+                || f.user
+                    .as_deref()
+                    .is_some_and(|u| insight.chain_matches(e, u) && anyone.matches(e))
+        });
         if !(self.following && at_top)
             && let Some(row) = keep.and_then(|id| self.store.row_of(&id))
         {
