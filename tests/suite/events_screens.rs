@@ -402,3 +402,99 @@ fn escape_sequences_in_events_are_shown_harmlessly() {
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn escape_sequences_through_the_emulator_are_shown_harmlessly() {
+    use std::sync::{Arc, Mutex};
+    // A person whose directory entry and browser both carry terminal controls.
+    let mut org = crate::common::trail::demo_without_history();
+    let u = org
+        .users
+        .iter_mut()
+        .find(|u| u.user_name == "priya.raman")
+        .unwrap();
+    u.display_name = "Priya \u{1b}]0;owned\u{7}\u{1b}[2J Raman\u{202e}".into();
+    let emu = crate::common::with(org, |_| {}).await;
+    let ua = "Mozilla/5.0 \u{9b}2J\u{9b}31m \u{202e}fdp.exe";
+    crate::common::trail::sign_in_as(&emu, "priya.raman", ua.as_bytes()).await;
+    let token = crate::common::trail::sign_in_as(&emu, "jordan.lee", b"Mozilla/5.0").await;
+    let creds =
+        crate::common::role_credentials(&emu, &token, crate::common::MGMT, "IdentityCenterAuditor")
+            .await;
+    let svc = crate::common::services(&emu).with_credentials(creds);
+    let client = centry::services::trail::TrailClient::new(
+        &svc,
+        Arc::new(centry::services::limiter::Limiter::lookup_events()),
+        Arc::new(centry::services::limiter::Limiter::identity_center()),
+    );
+    let updates = Mutex::new(Vec::new());
+    let on = |u: TrailUpdate| updates.lock().unwrap().push(u);
+    let now = time::OffsetDateTime::now_utc();
+    client
+        .read_window(
+            &centry::services::trail::IDENTITY_CENTER_SOURCES,
+            now - time::Duration::hours(1),
+            now,
+            None,
+            &on,
+        )
+        .await;
+    let mut app = events_app();
+    app.sh.now = now;
+    for u in updates.into_inner().unwrap() {
+        send(&mut app, u);
+    }
+    send(&mut app, TrailUpdate::WindowRead { until: now });
+    let row = {
+        let v = &app.views.events;
+        (0..v.store.visible.len())
+            .find(|&r| {
+                v.store.row(r).is_some_and(|e| {
+                    e.event_name == "UserAuthentication"
+                        && e.person
+                            .as_ref()
+                            .is_some_and(|p| p.user_name == "priya.raman")
+                })
+            })
+            .expect("the sign-in is listed")
+    };
+    app.views.events.list.selected = row;
+    let shown = app.views.events.selected().unwrap();
+    assert_eq!(
+        shown.user_agent.as_deref(),
+        Some(ua),
+        "recorded and read back as sent"
+    );
+    assert!(
+        shown
+            .person
+            .as_ref()
+            .unwrap()
+            .display_name
+            .as_deref()
+            .unwrap()
+            .contains('\u{1b}')
+    );
+    for c in [
+        None,
+        Some(Command::Open),
+        Some(Command::OpenPerson),
+        Some(Command::OpenSession),
+    ] {
+        app.views.events.mode = centry::tui::events::view::Mode::Stream;
+        app.views.events.list.selected = row;
+        if let Some(c) = c {
+            cmd(&mut app, c);
+        }
+        let b = render::draw(&mut app, 120, 40);
+        assert!(
+            control_cells(&b).is_empty(),
+            "{c:?}: {:?}",
+            control_cells(&b)
+        );
+        assert!(
+            text(&b).contains("Priya ␛]0;owned"),
+            "{c:?}: the name is shown, neutralised"
+        );
+    }
+}
