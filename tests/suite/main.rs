@@ -23,6 +23,7 @@ mod emulator_signin;
 mod emulator_tip;
 mod emulator_trail;
 mod events_cli;
+mod events_e2e;
 mod events_screens;
 mod events_service;
 mod org_seed;

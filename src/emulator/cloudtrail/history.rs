@@ -52,6 +52,15 @@ pub fn generate(st: &mut State) -> Vec<(OffsetDateTime, Activity)> {
     if !out.is_empty() {
         let t0 = started - Duration::hours(3);
         let user = users[rng.random_range(0..users.len())];
+        // A sign-in from home first, so the one from a new network stands out.
+        out.extend(scenario::session(
+            st,
+            &mut rng,
+            user,
+            Kind::SignIn,
+            t0 - Duration::hours(2),
+            false,
+        ));
         for kind in [Kind::BadPassword, Kind::MfaDevice, Kind::NewIp] {
             let t = t0 + Duration::minutes(out.len() as i64 % 40);
             out.extend(scenario::session(st, &mut rng, user, kind, t, false));
