@@ -60,34 +60,6 @@ pub enum Command {
     TipSignIn,
     /// Switch between applications and trusted token issuers.
     ToggleIssuers,
-    /// Identity Center's CloudTrail events.
-    ScreenEvents,
-    /// Follow new events, or pause.
-    ToggleFollow,
-    /// Events of the last 15 minutes.
-    Window0,
-    /// Events of the last hour.
-    Window1,
-    /// Events of the last 6 hours.
-    Window2,
-    /// Events of the last 24 hours.
-    Window3,
-    /// Events of the last 3 days.
-    Window4,
-    /// Events of the last 7 days.
-    Window5,
-    /// Events of the last 14 days.
-    Window6,
-    /// The person behind the event.
-    OpenPerson,
-    /// The session the event belongs to.
-    OpenSession,
-    /// Only failures, or everything.
-    ToggleFailures,
-    /// The next event group.
-    CycleGroup,
-    /// Clear the filter and toggles.
-    ClearFilters,
     /// Sign in again.
     SignIn,
     /// Sign out.
@@ -124,6 +96,34 @@ pub enum Command {
     UseForAdmin,
     /// Yes.
     Confirm,
+    /// Identity Center's CloudTrail events.
+    ScreenEvents,
+    /// Follow new events, or pause.
+    ToggleFollow,
+    /// Events of the last 15 minutes.
+    Window0,
+    /// Events of the last hour.
+    Window1,
+    /// Events of the last 6 hours.
+    Window2,
+    /// Events of the last 24 hours.
+    Window3,
+    /// Events of the last 3 days.
+    Window4,
+    /// Events of the last 7 days.
+    Window5,
+    /// Events of the last 14 days.
+    Window6,
+    /// The person behind the event.
+    OpenPerson,
+    /// The session the event belongs to.
+    OpenSession,
+    /// Only failures, or everything.
+    ToggleFailures,
+    /// The next event group.
+    CycleGroup,
+    /// Clear the filter and toggles.
+    ClearFilters,
 }
 
 impl Command {
