@@ -631,6 +631,9 @@ impl App {
                                 label: format!("{} @ {}", c.role_name, c.account_id),
                                 creds: c,
                             });
+                            if self.screen() == ScreenId::Events {
+                                return self.views.events.on_enter(&self.sh);
+                            }
                         }
                         Err(e) => self.sh.flash(Flash::warn(format!(
                             "could not get admin credentials: {}",

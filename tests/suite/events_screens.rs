@@ -498,3 +498,22 @@ async fn escape_sequences_through_the_emulator_are_shown_harmlessly() {
         );
     }
 }
+
+#[test]
+fn admin_credentials_arriving_on_the_screen_start_the_tail() {
+    let mut app = render::app(true);
+    cmd(&mut app, Command::ScreenEvents);
+    assert_eq!(app.screen(), ScreenId::Events);
+    let effects = app.update(Action::Dev(centry::tui::dev::DevMsg::Credentials {
+        purpose: centry::tui::dev::CredPurpose::Admin,
+        key: "381492058412/IdentityCenterAuditor".into(),
+        result: Box::new(Ok(admin().creds)),
+        user: None,
+    }));
+    assert!(
+        matches!(effects.as_slice(), [Effect::Events(_)]),
+        "the demo's auditor role arrives after sign-in; the open events screen starts at once"
+    );
+    send(&mut app, TrailUpdate::Events(fixture::morning()));
+    assert!(text(&render::draw(&mut app, 120, 40)).contains("Priya Raman"));
+}
