@@ -73,7 +73,7 @@ async fn default_region(profile: Option<&str>) -> Option<String> {
 }
 
 /// Services with credentials from the default chain, in `--region` (or the chain's region).
-async fn services(global: &GlobalArgs) -> anyhow::Result<Services> {
+pub(super) async fn services(global: &GlobalArgs) -> anyhow::Result<Services> {
     let region = match global.region.clone().or_else(|| global.sso_region.clone()) {
         Some(r) => r,
         None => default_region(global.profile.as_deref())

@@ -56,6 +56,9 @@ pub struct ServeArgs {
     /// Return lists in a seeded random order (to exercise clients' ordering assumptions).
     #[arg(long, value_name = "SEED")]
     pub shuffle: Option<u64>,
+    /// Add other people's activity (sign-ins, failures, MFA changes) every minute or so.
+    #[arg(long)]
+    pub activity: bool,
 }
 
 fn share(name: &str, v: f64) -> anyhow::Result<f64> {
@@ -106,6 +109,9 @@ pub async fn run(_global: &GlobalArgs, command: EmulatorCommand) -> anyhow::Resu
     match command {
         EmulatorCommand::Serve(args) => {
             let emu = Emulator::start(args.config()?).await?;
+            let _activity = args
+                .activity
+                .then(|| crate::emulator::cloudtrail::activity_generator::spawn(emu.emu().clone()));
             let (id, secret) = emu.operator_credentials();
             println!("AWS_ENDPOINT_URL={}", emu.endpoint_url());
             println!("AWS_ACCESS_KEY_ID={id}");

@@ -7,6 +7,7 @@ pub mod approvals;
 pub mod apps;
 pub mod context;
 pub mod emulator;
+pub mod events;
 pub mod output;
 pub mod signin;
 pub mod tip;
@@ -116,6 +117,8 @@ pub enum Command {
         #[command(subcommand)]
         command: approvals::ApprovalsCommand,
     },
+    /// Identity Center's CloudTrail events: who signed in, from where, and what that session did.
+    Events(events::EventsArgs),
     /// Trusted identity propagation: sign in with the company IdP, act as yourself in AWS.
     Tip {
         /// What to do.
@@ -140,6 +143,7 @@ pub async fn run(global: GlobalArgs, command: Command) -> anyhow::Result<i32> {
         Command::Apps => apps::apps(&global).await,
         Command::Q { command } => apps::q(&global, command).await,
         Command::Approvals { command } => approvals::run(&global, command).await,
+        Command::Events(args) => events::run(&global, args).await,
         Command::Tip { command } => tip::run(&global, command).await,
         Command::Admin(args) => admin::run(&global, args).await,
     }

@@ -150,6 +150,24 @@ pub enum Activity {
         /// (error code, message) when it failed.
         error: Option<(String, String)>,
     },
+    /// A person managed their own MFA devices in the access portal (Identity Store events by an
+    /// `IdentityCenterUser`): `ListMfaDevicesForUser`, `Start/CompleteWebAuthnDeviceRegistration`,
+    /// `Start/CompleteVirtualMfaDeviceRegistration`, `UpdateMfaDeviceForUser`,
+    /// `DeleteMfaDeviceForUser` on `sso-directory.amazonaws.com`.
+    MfaDevice {
+        /// The person.
+        user: usize,
+        /// Portal session id.
+        credential_id: String,
+        /// Browser origin.
+        origin: Origin,
+        /// The operation.
+        event_name: String,
+        /// `WEBAUTHN` or `TOTP`.
+        device_type: String,
+        /// (error code, message) when it failed.
+        error: Option<(String, String)>,
+    },
     /// An AWS API call signed with credentials (admin, directory, organizations, CloudTrail,
     /// MPA, STS).
     AwsCall {

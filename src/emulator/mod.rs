@@ -7,6 +7,7 @@
 
 pub mod activity;
 pub mod caller;
+pub mod cloudtrail;
 pub mod faults;
 pub mod federation;
 pub mod generate;

@@ -34,11 +34,11 @@ pub struct RequestCtx {
 impl RequestCtx {
     /// Build from the connection and headers.
     pub fn new(peer: SocketAddr, headers: HeaderMap) -> RequestCtx {
+        // Recorded as sent: CloudTrail keeps whatever the client wrote (non-ASCII included).
         let user_agent = headers
             .get("user-agent")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_string();
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+            .unwrap_or_default();
         RequestCtx {
             origin: Origin {
                 ip: peer.ip().to_string(),
@@ -224,6 +224,7 @@ async fn rpc(
         "SWBExternalService" => sso_admin::dispatch(&call, &emu),
         "AWSIdentityStore" => identitystore::dispatch(&call),
         "AWSOrganizationsV20161128" => organizations::dispatch(&call),
+        "CloudTrail_20131101" => super::cloudtrail::lookup::dispatch(&call),
         _ => ApiError::new(
             400,
             "UnknownOperationException",

@@ -260,8 +260,10 @@ pub struct State {
     pub assignment_ops: HashMap<String, AssignmentOp>,
     /// Console sign-in tokens (single use) → the access key they were made for.
     pub signin_tokens: HashMap<String, String>,
-    /// Everything that happened, for the CloudTrail log.
+    /// What happened since the CloudTrail store last took it (`cloudtrail::absorb`).
     pub activity: Vec<(OffsetDateTime, Activity)>,
+    /// The CloudTrail records built from the activity (bounded).
+    pub trail: super::cloudtrail::Trail,
     /// Server settings.
     pub settings: Settings,
     /// The emulated external OIDC IdP (trusted identity propagation).
@@ -347,6 +349,7 @@ impl State {
             assignment_ops: HashMap::new(),
             signin_tokens: HashMap::new(),
             activity: Vec::new(),
+            trail: Default::default(),
             settings,
             idp: Default::default(),
             identity_contexts: HashMap::new(),

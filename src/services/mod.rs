@@ -18,6 +18,7 @@ pub mod targets;
 pub mod tip;
 pub mod tip_admin;
 pub mod token_cache;
+pub mod trail;
 pub mod trail_files;
 pub mod web;
 

@@ -25,6 +25,8 @@ pub enum Action {
     Dev(DevMsg),
     /// Approval-teams results.
     Approvals(ApprovalsMsg),
+    /// Events results.
+    Events(super::events::EventsMsg),
     /// Trusted-identity-propagation results.
     Tip(super::tip::TipMsg),
     /// Admin-console results.

@@ -54,6 +54,8 @@ pub struct Views {
     pub tip: super::tip::chain::ChainView,
     /// Token-exchange applications and trusted issuers.
     pub tip_admin: super::tip::admin::TipAdminView,
+    /// Identity Center's CloudTrail events.
+    pub events: super::events::EventsView,
 }
 
 impl Views {
@@ -70,6 +72,7 @@ impl Views {
             ScreenId::Approvals => &self.approvals,
             ScreenId::TipChain => &self.tip,
             ScreenId::TipAdmin => &self.tip_admin,
+            ScreenId::Events => &self.events,
         }
     }
 
@@ -86,6 +89,7 @@ impl Views {
             ScreenId::Approvals => &mut self.approvals,
             ScreenId::TipChain => &mut self.tip,
             ScreenId::TipAdmin => &mut self.tip_admin,
+            ScreenId::Events => &mut self.events,
         }
     }
 }
@@ -139,6 +143,7 @@ impl App {
                 approvals: ApprovalsView::default(),
                 tip: Default::default(),
                 tip_admin: Default::default(),
+                events: Default::default(),
             },
             overlay: None,
             quit: false,
@@ -231,6 +236,7 @@ impl App {
             Action::Approvals(msg) => self.views.approvals.on_msg(msg, &mut self.sh),
             Action::Tip(msg) => super::tip::update(&mut self.views, &mut self.sh, msg),
             Action::Admin(msg) => self.views.admin.on_msg(msg, &mut self.sh),
+            Action::Events(msg) => self.views.events.on_msg(msg, &mut self.sh),
             Action::Log(line) => {
                 self.sh.log(line);
                 vec![]
@@ -411,6 +417,7 @@ impl App {
             Command::ScreenAdmin => return self.switch_to(ScreenId::Admin),
             Command::ScreenLogs => return self.switch_to(ScreenId::Logs),
             Command::ScreenApprovals => return self.switch_to(ScreenId::Approvals),
+            Command::ScreenEvents => return self.switch_to(ScreenId::Events),
             Command::ScreenTip => return self.switch_to(ScreenId::TipChain),
             Command::ScreenTipAdmin => return self.switch_to(ScreenId::TipAdmin),
             Command::NextScreen | Command::PrevScreen => {

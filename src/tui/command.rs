@@ -110,6 +110,34 @@ pub enum Command {
     UseForAdmin,
     /// Yes.
     Confirm,
+    /// Identity Center's CloudTrail events.
+    ScreenEvents,
+    /// Follow new events, or pause.
+    ToggleFollow,
+    /// Events of the last 15 minutes.
+    Window0,
+    /// Events of the last hour.
+    Window1,
+    /// Events of the last 6 hours.
+    Window2,
+    /// Events of the last 24 hours.
+    Window3,
+    /// Events of the last 3 days.
+    Window4,
+    /// Events of the last 7 days.
+    Window5,
+    /// Events of the last 14 days.
+    Window6,
+    /// The person behind the event.
+    OpenPerson,
+    /// The session the event belongs to.
+    OpenSession,
+    /// Only failures, or everything.
+    ToggleFailures,
+    /// The next event group.
+    CycleGroup,
+    /// Clear the filter and toggles.
+    ClearFilters,
 }
 
 impl Command {
@@ -150,6 +178,20 @@ impl Command {
             ExportCsv => "export CSV",
             TakeSnapshot => "snapshot (diff baseline)",
             Cancel => "cancel loading",
+            ScreenEvents => "events",
+            ToggleFollow => "follow / pause",
+            Window0 => "last 15 min",
+            Window1 => "last hour",
+            Window2 => "last 6 h",
+            Window3 => "last 24 h",
+            Window4 => "last 3 days",
+            Window5 => "last 7 days",
+            Window6 => "last 14 days",
+            OpenPerson => "person",
+            OpenSession => "session",
+            ToggleFailures => "failures only",
+            CycleGroup => "event group",
+            ClearFilters => "clear filters",
             SignIn => "sign in again",
             SignOut => "sign out",
             UseDeviceCode => "use a device code",

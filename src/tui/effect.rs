@@ -27,6 +27,8 @@ pub enum Effect {
     Tip(super::tip::TipEffect),
     /// Admin-console work.
     Admin(AdminEffect),
+    /// Events work.
+    Events(super::events::EventsEffect),
     /// Put text on the clipboard (OSC 52).
     Copy(String),
     /// Open a URL in the browser.
@@ -100,6 +102,7 @@ impl Runner {
             Effect::Approvals(e) => approvals::run(self, e),
             Effect::Tip(e) => super::tip::run(self, e),
             Effect::Admin(e) => admin::run(self, e),
+            Effect::Events(e) => super::events::run(self, e),
             Effect::Copy(_) | Effect::OpenUrl(_) | Effect::RunInTerminal { .. } => {}
         }
     }

@@ -36,6 +36,8 @@ pub enum KeyContext {
     Tip,
     /// Token-exchange applications and issuers.
     TipAdmin,
+    /// The events screen.
+    Events,
 }
 
 impl KeyContext {
@@ -53,6 +55,7 @@ impl KeyContext {
             "help" => KeyContext::Help,
             "tip" => KeyContext::Tip,
             "tip_admin" => KeyContext::TipAdmin,
+            "events" => KeyContext::Events,
             _ => return None,
         })
     }
@@ -72,6 +75,7 @@ impl KeyContext {
             KeyContext::Help => "Help",
             KeyContext::Tip => "Identity propagation",
             KeyContext::TipAdmin => "Token exchange",
+            KeyContext::Events => "Events",
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod command;
 pub mod dev;
 pub mod effect;
 pub mod event;
+pub mod events;
 pub mod format;
 pub mod keymap;
 pub mod logs;
@@ -77,6 +78,9 @@ pub async fn run(global: GlobalArgs, demo: bool, opts: ConsoleOptions) -> anyhow
         global.sso_session = Some("centry-demo".into());
         emulator = Some(emu);
     }
+    let _activity = emulator
+        .as_ref()
+        .map(|emu| crate::emulator::cloudtrail::activity_generator::spawn(emu.emu().clone()));
     let result = run_console(&global, demo, opts).await;
     if let Some(emu) = emulator {
         emu.stop().await;

@@ -29,6 +29,8 @@ pub enum ScreenId {
     Approvals,
     /// The administrator's console.
     Admin,
+    /// Identity Center's CloudTrail events, live.
+    Events,
     /// What centry did.
     Logs,
     /// The trusted-identity-propagation chain of the signed-in person.
@@ -45,6 +47,7 @@ impl ScreenId {
         ScreenId::Q,
         ScreenId::Admin,
         ScreenId::Approvals,
+        ScreenId::Events,
         ScreenId::TipChain,
         ScreenId::TipAdmin,
         ScreenId::Logs,
@@ -57,6 +60,7 @@ impl ScreenId {
             ScreenId::Apps => "Apps",
             ScreenId::Q => "Q",
             ScreenId::Approvals => "Teams",
+            ScreenId::Events => "Evts",
             ScreenId::TipChain => "TIP",
             ScreenId::TipAdmin => "Exch",
             other => other.title(),
@@ -72,6 +76,7 @@ impl ScreenId {
             ScreenId::Q => Command::ScreenQ,
             ScreenId::Admin => Command::ScreenAdmin,
             ScreenId::Approvals => Command::ScreenApprovals,
+            ScreenId::Events => Command::ScreenEvents,
             ScreenId::TipChain => Command::ScreenTip,
             ScreenId::TipAdmin => Command::ScreenTipAdmin,
             ScreenId::Logs => Command::ScreenLogs,
@@ -88,6 +93,7 @@ impl ScreenId {
             ScreenId::Q => "Q Developer",
             ScreenId::Approvals => "Approval teams",
             ScreenId::Admin => "Admin",
+            ScreenId::Events => "Events",
             ScreenId::Logs => "Logs",
             ScreenId::TipChain => "Propagation",
             ScreenId::TipAdmin => "Token exchange",

@@ -220,4 +220,10 @@ check "sso list-account-roles" \
     "sorted(r['roleName'] for r in out['roleList']) == ['AdministratorAccess', 'DeveloperAccess', 'IdentityCenterAuditor']" \
     -- sso list-account-roles --access-token "$token" --account-id "$mgmt"
 
+# ana.silva's device sign-in above is in the event history: the chain on signin.amazonaws.com
+# in the current format, newest first, with the record as a JSON string.
+check "cloudtrail lookup-events (sign-in chain)" \
+    "(lambda evs, recs: len(evs) >= 3 and all(e['EventSource'] == 'signin.amazonaws.com' and e['ReadOnly'] in ('true', 'false') and ts(e['EventTime']) for e in evs) and [e['EventTime'] for e in evs] == sorted([e['EventTime'] for e in evs], reverse=True) and any(r['eventName'] == 'UserAuthentication' and r['userIdentity']['type'] == 'IdentityCenterUser' and r['userIdentity']['onBehalfOf']['identityStoreArn'].endswith('/$store') and r['additionalEventData']['AuthWorkflowID'] for r in recs))(out['Events'], [json.loads(e['CloudTrailEvent']) for e in out['Events']])" \
+    -- cloudtrail lookup-events --lookup-attributes AttributeKey=EventSource,AttributeValue=signin.amazonaws.com
+
 echo "$passed passed, 0 failed"

@@ -32,6 +32,7 @@ pub mod json_line;
 pub mod parse;
 pub mod user_agent;
 mod view;
+pub mod who;
 
 use serde::Serialize;
 use serde_json::value::RawValue;
@@ -43,6 +44,7 @@ pub use parse::{
     LookupEvent, parse_json_str, parse_lookup_event, parse_record, parse_record_bytes,
 };
 pub use user_agent::short_user_agent;
+pub use who::Who;
 
 /// One CloudTrail record reduced to what the security console shows and filters on.
 ///

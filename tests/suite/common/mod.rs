@@ -6,6 +6,7 @@
 pub mod headless;
 pub mod render;
 pub mod tmux;
+pub mod trail;
 
 use aws_credential_types::Credentials;
 use centry::emulator::{Emulator, EmulatorConfig, Org};
