@@ -5,6 +5,12 @@ use clap::Parser;
 
 fn main() {
     let cli = centry::cli::Cli::parse();
+    let serving = matches!(cli.command, Some(centry::cli::Command::Emulator { .. }));
+    if !serving {
+        // `centry accounts | head` should end quietly, as other Unix tools do, instead of
+        // reporting a broken pipe. (The emulator server keeps running if its reader goes.)
+        restore_sigpipe();
+    }
     let _log = centry::logging::init();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -45,3 +51,14 @@ fn main() {
     runtime.shutdown_timeout(std::time::Duration::from_millis(200));
     std::process::exit(code);
 }
+
+#[cfg(unix)]
+fn restore_sigpipe() {
+    // SAFETY: resetting a signal disposition to its default before any threads start.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
+#[cfg(not(unix))]
+fn restore_sigpipe() {}

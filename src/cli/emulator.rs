@@ -113,13 +113,17 @@ pub async fn run(_global: &GlobalArgs, command: EmulatorCommand) -> anyhow::Resu
                 .activity
                 .then(|| crate::emulator::cloudtrail::activity_generator::spawn(emu.emu().clone()));
             let (id, secret) = emu.operator_credentials();
-            println!("AWS_ENDPOINT_URL={}", emu.endpoint_url());
-            println!("AWS_ACCESS_KEY_ID={id}");
-            println!("AWS_SECRET_ACCESS_KEY={secret}");
-            println!("AWS_REGION={}", emu.region());
-            println!("# start URL: {}", emu.start_url());
+            // Whoever reads these lines may close the pipe after the first one; the server
+            // keeps serving either way.
             use std::io::Write;
-            std::io::stdout().flush()?;
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(out, "AWS_ENDPOINT_URL={}", emu.endpoint_url())
+                .and_then(|()| writeln!(out, "AWS_ACCESS_KEY_ID={id}"))
+                .and_then(|()| writeln!(out, "AWS_SECRET_ACCESS_KEY={secret}"))
+                .and_then(|()| writeln!(out, "AWS_REGION={}", emu.region()))
+                .and_then(|()| writeln!(out, "# start URL: {}", emu.start_url()))
+                .and_then(|()| out.flush());
+            drop(out);
             wait_for_signal().await;
             emu.stop().await;
             Ok(0)
