@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::{Form, Query, State};
-use axum::http::{StatusCode, Uri, header};
+use axum::http::{StatusCode, Uri};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
@@ -25,6 +25,7 @@ use time::OffsetDateTime;
 use super::Emu;
 use super::jwt::demo_key;
 use super::oidc::{is_loopback_redirect, pkce_s256};
+use super::pages::{code_request_refusal, redirect_to};
 use super::state::State as EmuState;
 use super::wire::{ALNUM, random_from, xml_escape as esc};
 
@@ -180,18 +181,6 @@ fn page(status: StatusCode, title: &str, body: &str) -> Response {
         .into_response()
 }
 
-fn redirect_to(target: &str, params: &[(&str, &str)]) -> Response {
-    let Ok(mut url) = url::Url::parse(target) else {
-        return page(
-            StatusCode::BAD_REQUEST,
-            "Invalid request",
-            "<p>Bad redirect URI.</p>",
-        );
-    };
-    url.query_pairs_mut().extend_pairs(params);
-    (StatusCode::FOUND, [(header::LOCATION, url.to_string())]).into_response()
-}
-
 /// Query of `/authorize` (and the consent form, which carries the same fields).
 #[derive(Debug, Clone, Deserialize)]
 struct AuthorizeQuery {
@@ -254,23 +243,14 @@ async fn authorize(
     }
     let redirect = q.redirect_uri.clone().unwrap_or_default();
     let state = q.state.clone().unwrap_or_default();
-    if q.response_type.as_deref() != Some("code") {
-        return redirect_to(
-            &redirect,
-            &[("error", "unsupported_response_type"), ("state", &state)],
-        );
-    }
-    if q.code_challenge_method.as_deref() != Some("S256")
-        || q.code_challenge.as_deref().unwrap_or("").len() < 43
-    {
-        return redirect_to(
-            &redirect,
-            &[
-                ("error", "invalid_request"),
-                ("error_description", "PKCE with S256 is required"),
-                ("state", &state),
-            ],
-        );
+    if let Some(refusal) = code_request_refusal(
+        &redirect,
+        &state,
+        q.response_type.as_deref(),
+        q.code_challenge_method.as_deref(),
+        q.code_challenge.as_deref(),
+    ) {
+        return refusal;
     }
     let server = server_of(&uri);
     let (auto, delay) = {

@@ -242,18 +242,41 @@ fn invalid_request_page(msg: &str) -> Response {
         .into_response()
 }
 
-fn redirect_to(target: &str, params: &[(&str, &str)]) -> Response {
-    let mut url = match url::Url::parse(target) {
-        Ok(u) => u,
-        Err(_) => return (StatusCode::BAD_REQUEST, "bad redirect").into_response(),
+/// A 302 to `target` with `params` added to its query.
+pub(crate) fn redirect_to(target: &str, params: &[(&str, &str)]) -> Response {
+    let Ok(mut url) = url::Url::parse(target) else {
+        return invalid_request_page("Bad redirect URI.");
     };
-    {
-        let mut qp = url.query_pairs_mut();
-        for (k, v) in params {
-            qp.append_pair(k, v);
-        }
-    }
+    url.query_pairs_mut().extend_pairs(params);
     (StatusCode::FOUND, [(header::LOCATION, url.to_string())]).into_response()
+}
+
+/// The OAuth refusal for an authorization request that is not `response_type=code` with a
+/// PKCE S256 challenge: a redirect back carrying the error and the `state`.
+pub(crate) fn code_request_refusal(
+    redirect: &str,
+    state: &str,
+    response_type: Option<&str>,
+    challenge_method: Option<&str>,
+    challenge: Option<&str>,
+) -> Option<Response> {
+    if response_type != Some("code") {
+        return Some(redirect_to(
+            redirect,
+            &[("error", "unsupported_response_type"), ("state", state)],
+        ));
+    }
+    if challenge_method != Some("S256") || challenge.unwrap_or("").len() < 43 {
+        return Some(redirect_to(
+            redirect,
+            &[
+                ("error", "invalid_request"),
+                ("error_description", "PKCE with S256 is required"),
+                ("state", state),
+            ],
+        ));
+    }
+    None
 }
 
 fn issue_code(st: &mut EmuState, q: &AuthorizeQuery, user: usize, credential_id: String) -> String {
@@ -293,23 +316,14 @@ pub async fn authorize(State(emu): State<Arc<Emu>>, Query(q): Query<AuthorizeQue
     };
     let redirect = q.redirect_uri.clone().unwrap_or_default();
     let state = q.state.clone().unwrap_or_default();
-    if q.response_type.as_deref() != Some("code") {
-        return redirect_to(
-            &redirect,
-            &[("error", "unsupported_response_type"), ("state", &state)],
-        );
-    }
-    if q.code_challenge_method.as_deref() != Some("S256")
-        || q.code_challenge.as_deref().unwrap_or("").len() < 43
-    {
-        return redirect_to(
-            &redirect,
-            &[
-                ("error", "invalid_request"),
-                ("error_description", "PKCE S256 is required"),
-                ("state", &state),
-            ],
-        );
+    if let Some(refusal) = code_request_refusal(
+        &redirect,
+        &state,
+        q.response_type.as_deref(),
+        q.code_challenge_method.as_deref(),
+        q.code_challenge.as_deref(),
+    ) {
+        return refusal;
     }
     if let Some(name) = auto {
         tokio::time::sleep(Duration::from_millis(delay.min(500))).await;
