@@ -517,3 +517,19 @@ fn admin_credentials_arriving_on_the_screen_start_the_tail() {
     send(&mut app, TrailUpdate::Events(fixture::morning()));
     assert!(text(&render::draw(&mut app, 120, 40)).contains("Priya Raman"));
 }
+
+#[test]
+fn wide_terminals_give_the_spare_width_to_people_and_user_agents() {
+    let mut app = loaded(fixture::morning());
+    let narrow = text(&render::draw(&mut app, 120, 40));
+    let wide = text(&render::draw(&mut app, 160, 40));
+    assert!(narrow.contains("tomasz.nowak (unver…"), "{narrow}");
+    assert!(
+        wide.contains("tomasz.nowak (unverified)"),
+        "the name is whole at 160 columns: {wide}"
+    );
+    assert!(
+        wide.contains("◆ FAILED SIGN-IN"),
+        "the highlight tag keeps its room: {wide}"
+    );
+}

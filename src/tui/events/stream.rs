@@ -22,7 +22,9 @@ use crate::tui::shared::Shared;
 /// Column widths: time, outcome, person, event, source IP, user agent (0 = hidden).
 fn widths(total: u16) -> [usize; 6] {
     if total >= 110 {
-        [14, 4, 20, 24, 15, 14]
+        // The person and the user agent take what is left, beside room for the highlight tag.
+        let spare = (total as usize).saturating_sub(14 + 4 + 20 + 24 + 15 + 14 + 6 + 24);
+        [14, 4, 20 + spare / 3, 24, 15, 14 + spare - spare / 3]
     } else {
         [8, 4, 16, 22, 15, 0]
     }
