@@ -164,7 +164,7 @@ impl AdminView {
         out
     }
 
-    fn placeholder(&self, sh: &Shared) -> Vec<Line<'static>> {
+    fn empty_state(&self, sh: &Shared) -> Vec<Line<'static>> {
         let th = &sh.theme;
         if sh.session.admin.is_none() {
             return vec![
@@ -276,8 +276,8 @@ impl AdminView {
             }
             None => (None, vec![]),
         };
-        let placeholder = if self.inv.is_none() {
-            self.placeholder(sh)
+        let empty_state = if self.inv.is_none() {
+            self.empty_state(sh)
         } else {
             vec![]
         };
@@ -293,7 +293,7 @@ impl AdminView {
         ] = Layout::vertical([
             Constraint::Length(top_h),
             Constraint::Length(block_h),
-            Constraint::Length(placeholder.len() as u16),
+            Constraint::Length(empty_state.len() as u16),
             Constraint::Min(1),
             Constraint::Length(selected_detail.len() as u16),
             Constraint::Length(filter_line.is_some() as u16),
@@ -305,7 +305,7 @@ impl AdminView {
             Paragraph::new(block.into_iter().map(|l| clip(l, w)).collect::<Vec<_>>()),
             block_area,
         );
-        f.render_widget(Paragraph::new(placeholder), place_area);
+        f.render_widget(Paragraph::new(empty_state), place_area);
         if let Some(t) = self.table() {
             t.render(f, table_area, th);
         }
