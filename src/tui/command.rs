@@ -134,6 +134,8 @@ pub enum Command {
     OpenSession,
     /// Only failures, or everything.
     ToggleFailures,
+    /// Show or hide the calls this console made itself.
+    ToggleOwnCalls,
     /// The next event group.
     CycleGroup,
     /// Clear the filter and toggles.
@@ -190,6 +192,7 @@ impl Command {
             OpenPerson => "person",
             OpenSession => "session",
             ToggleFailures => "failures only",
+            ToggleOwnCalls => "this console's own calls",
             CycleGroup => "event group",
             ClearFilters => "clear filters",
             SignIn => "sign in again",

@@ -132,6 +132,22 @@ fn stream_with_sparklines_and_highlights() {
 }
 
 #[test]
+fn the_consoles_own_directory_lookups_are_hidden_until_asked_for() {
+    let mut app = loaded(fixture::morning());
+    let s = text(&render::draw(&mut app, 120, 40));
+    assert!(s.contains("m: 1 own call hidden"), "{s}");
+    assert!(!s.contains("DescribeUser"), "{s}");
+    cmd(&mut app, Command::ToggleOwnCalls);
+    let s = text(&render::draw(&mut app, 120, 40));
+    assert!(s.contains("m: showing 1 own call"), "{s}");
+    assert!(
+        s.lines()
+            .any(|l| l.contains("DescribeUser") && l.contains("jordan.lee")),
+        "{s}"
+    );
+}
+
+#[test]
 fn stream_at_80x24() {
     let mut app = loaded(fixture::morning());
     insta::assert_snapshot!("events_stream_80x24", render::draw(&mut app, 80, 24));

@@ -88,6 +88,9 @@ pub struct TrailEvent {
     pub user_name_source: Option<UserNameSource>,
     /// `userIdentity.arn` (roles, IAM users, root), for events with no Identity Center user.
     pub principal_arn: Option<String>,
+    /// `userIdentity.accessKeyId`: which key signed the call (lets a console tell its own
+    /// calls from everyone else's).
+    pub access_key_id: Option<String>,
     /// `additionalEventData.CredentialType`, as logged (e.g. `PASSWORD,TOTP`).
     pub credential_type: Option<String>,
     /// MFA facts present in the record.

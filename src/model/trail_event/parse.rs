@@ -174,6 +174,7 @@ fn build(
         user_name,
         user_name_source,
         principal_arn: owned(identity.arn),
+        access_key_id: owned(identity.access_key_id),
         mfa: MfaDetails {
             factors: credential_type
                 .as_deref()

@@ -13,6 +13,8 @@ pub struct Toggles {
     pub failures: bool,
     /// Only this event group.
     pub group: Option<EventGroup>,
+    /// Show the calls this console made itself (its directory lookups), hidden by default.
+    pub own_calls: bool,
 }
 
 /// The groups `e` cycles through, after "all".
@@ -127,7 +129,7 @@ mod tests {
         let bar = parse("g:portal ok").unwrap();
         let mut t = Toggles {
             failures: true,
-            group: None,
+            ..Toggles::default()
         };
         let since = OffsetDateTime::UNIX_EPOCH;
         let f = combine(&bar, t, since);

@@ -137,18 +137,33 @@ fn filter_line(v: &EventsView, sh: &Shared) -> Line<'static> {
             th.text(),
         ));
     }
+    if let Some(e) = &v.bar_error {
+        spans.push(Span::styled(format!("   {}", sanitize(e)), th.error()));
+    }
     let group = v.toggles.group.map_or("all groups", |g| g.label());
     spans.push(Span::styled(format!("   e: {group}"), th.text()));
     if v.toggles.failures {
         spans.push(Span::styled("   f: failures only", th.warn()));
     }
+    if v.own_events > 0 {
+        let calls = if v.own_events == 1 { "call" } else { "calls" };
+        let (text, style) = if v.toggles.own_calls {
+            (
+                format!("   m: showing {} own {calls}", v.own_events),
+                th.text(),
+            )
+        } else {
+            (
+                format!("   m: {} own {calls} hidden", v.own_events),
+                th.dim(),
+            )
+        };
+        spans.push(Span::styled(text, style));
+    }
     spans.push(Span::styled(
         format!("   0-6: window ({})", v.window_label()),
         th.dim(),
     ));
-    if let Some(e) = &v.bar_error {
-        spans.push(Span::styled(format!("   {}", sanitize(e)), th.error()));
-    }
     Line::from(spans)
 }
 

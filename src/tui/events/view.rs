@@ -54,6 +54,10 @@ pub struct EventsView {
     pub generation: u64,
     /// The credentials label the run uses.
     pub loaded_with: Option<String>,
+    /// The access key the run reads with: events signed with it are this console's own.
+    pub own_key: Option<String>,
+    /// This console's own events held (hidden unless `toggles.own_calls`).
+    pub own_events: usize,
     /// Start of the current run's window.
     pub since: OffsetDateTime,
     /// Event sources being read.
@@ -108,6 +112,8 @@ impl Default for EventsView {
             window: DEFAULT_WINDOW,
             generation: 0,
             loaded_with: None,
+            own_key: None,
+            own_events: 0,
             since: OffsetDateTime::UNIX_EPOCH,
             polled: Vec::new(),
             poll: std::time::Duration::from_secs(5),
@@ -172,6 +178,8 @@ impl EventsView {
         };
         self.generation += 1;
         self.loaded_with = Some(admin.label.clone());
+        self.own_key = Some(admin.creds.access_key_id.clone());
+        self.own_events = 0;
         self.since = sh.now - WINDOWS[self.window].0;
         self.store.clear();
         self.insight = Insight::default();
@@ -203,12 +211,17 @@ impl EventsView {
             ..f.clone()
         };
         let insight = &self.insight;
+        let own_key = self.own_key.as_deref();
+        let is_own = |e: &TrailEvent| own_key.is_some() && e.access_key_id.as_deref() == own_key;
+        let show_own = self.toggles.own_calls;
+        self.own_events = self.store.all().iter().filter(|e| is_own(e)).count();
         // A person filter also keeps the failed steps of their sign-in chains.
         self.store.refilter_with(|e| {
-            f.matches(e)
-                || f.user
-                    .as_deref()
-                    .is_some_and(|u| insight.chain_matches(e, u) && anyone.matches(e))
+            (show_own || !is_own(e))
+                && (f.matches(e)
+                    || f.user
+                        .as_deref()
+                        .is_some_and(|u| insight.chain_matches(e, u) && anyone.matches(e)))
         });
         if !(self.following && at_top)
             && let Some(row) = keep.and_then(|id| self.store.row_of(&id))
@@ -434,6 +447,10 @@ impl EventsView {
             Command::ToggleFollow => return Some(self.toggle_follow()),
             Command::ToggleFailures => {
                 self.toggles.failures = !self.toggles.failures;
+                self.apply_filter();
+            }
+            Command::ToggleOwnCalls => {
+                self.toggles.own_calls = !self.toggles.own_calls;
                 self.apply_filter();
             }
             Command::CycleGroup => {
