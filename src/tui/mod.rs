@@ -7,6 +7,7 @@ pub mod app;
 pub mod approvals;
 pub mod chrome;
 pub mod command;
+pub mod demo;
 pub mod dev;
 pub mod effect;
 pub mod event;
@@ -29,7 +30,6 @@ use tokio::sync::mpsc;
 
 use crate::cli::GlobalArgs;
 use crate::cli::context::target_args;
-use crate::emulator::{Emulator, EmulatorConfig};
 use crate::services::limiter::Limiter;
 use crate::services::signin::{Flow, SignInTarget};
 use crate::services::{Endpoint, Services, local_store, targets};
@@ -49,8 +49,7 @@ pub struct ConsoleOptions {
     pub no_browser: bool,
 }
 
-/// The demo user the emulator approves.
-pub const DEMO_USER: &str = "jordan.lee";
+pub use demo::DEMO_USER;
 
 fn load_keymap() -> Result<Keymap, String> {
     let user = crate::paths::config_dir()
@@ -62,28 +61,27 @@ fn load_keymap() -> Result<Keymap, String> {
 /// Run the console.
 pub async fn run(global: GlobalArgs, demo: bool, opts: ConsoleOptions) -> anyhow::Result<i32> {
     let mut global = global;
-    let mut emulator: Option<Emulator> = None;
+    let mut running: Option<demo::Demo> = None;
     let mut demo_dir: Option<std::path::PathBuf> = None;
     if demo {
+        let found = demo::start_or_join(demo::registry_path()).await?;
         let dir = std::env::temp_dir().join(format!("centry-demo-{}", std::process::id()));
         crate::paths::sandbox(dir.clone());
         demo_dir = Some(dir);
-        let mut cfg = EmulatorConfig::demo();
-        cfg.settings.auto_approve = Some(DEMO_USER.into());
-        cfg.settings.auto_approve_delay_ms = 1200;
-        let emu = Emulator::start(cfg).await?;
-        global.endpoint_url = Some(emu.endpoint_url());
-        global.start_url = Some(emu.start_url());
-        global.sso_region = Some(emu.region());
+        let at = found.endpoint();
+        global.endpoint_url = Some(at.endpoint);
+        global.start_url = Some(at.start_url);
+        global.sso_region = Some(at.region);
         global.sso_session = Some("centry-demo".into());
-        emulator = Some(emu);
+        running = Some(found);
     }
-    let _activity = emulator
-        .as_ref()
-        .map(|emu| crate::emulator::cloudtrail::activity_generator::spawn(emu.emu().clone()));
-    let result = run_console(&global, demo, opts).await;
-    if let Some(emu) = emulator {
-        emu.stop().await;
+    let joined = match &running {
+        Some(demo::Demo::Joined(found)) => Some(found.pid),
+        _ => None,
+    };
+    let result = run_console(&global, demo, joined, opts).await;
+    if let Some(d) = running {
+        d.finish().await;
     }
     if let Some(dir) = demo_dir {
         let _ = std::fs::remove_dir_all(dir);
@@ -91,7 +89,12 @@ pub async fn run(global: GlobalArgs, demo: bool, opts: ConsoleOptions) -> anyhow
     result
 }
 
-async fn run_console(global: &GlobalArgs, demo: bool, opts: ConsoleOptions) -> anyhow::Result<i32> {
+async fn run_console(
+    global: &GlobalArgs,
+    demo: bool,
+    joined: Option<u32>,
+    opts: ConsoleOptions,
+) -> anyhow::Result<i32> {
     let keymap =
         load_keymap().map_err(|e| anyhow::anyhow!("{e} (fix or remove your keymap.toml)"))?;
     let (targets, target_error) = match targets::resolve(&target_args(global)) {
@@ -140,6 +143,11 @@ async fn run_console(global: &GlobalArgs, demo: bool, opts: ConsoleOptions) -> a
         },
         open_browser,
     );
+    if let Some(pid) = joined {
+        app.sh.flash(widgets::Flash::info(format!(
+            "joined the demo running in another terminal (process {pid})"
+        )));
+    }
     if let Some(e) = prefs_error {
         app.sh
             .flash(widgets::Flash::warn(format!("preferences: {e}")));

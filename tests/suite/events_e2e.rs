@@ -211,3 +211,70 @@ fn another_persons_sign_in_appears_live_in_the_events_screen() {
     let s = t.wait_for("Events › Session › Priya Raman");
     assert!(s.contains("PASSWORD") && s.contains("ListAccounts"), "{s}");
 }
+
+/// The visible rows naming `person` with `event`.
+fn rows(screen: &str, person: &str, event: &str) -> usize {
+    screen
+        .lines()
+        .filter(|l| l.contains(person) && l.contains(event))
+        .count()
+}
+
+/// Show only the events the bar's `text` lets through.
+fn filter_to(t: &Tmux, text: &str) {
+    t.keys(&["/", "C-u"]);
+    t.type_text(text);
+    t.keys(&["Enter"]);
+    t.wait_for(&format!("/{text} "));
+}
+
+#[test]
+fn a_second_demo_joins_the_first_and_its_sign_in_appears_live() {
+    if !crate::common::tmux::usable() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    // Both consoles share the user's cache folder, where the first demo says where it listens.
+    let cache = dir.path().join("cache").display().to_string();
+    let env: Vec<(&str, &str)> = vec![
+        ("CENTRY_CACHE_DIR", &cache),
+        ("NO_COLOR", "1"),
+        ("BROWSER", "true"),
+    ];
+    let first = Tmux::start(&[centry_bin(), "--demo"], &env, 140, 45);
+    first.wait_until("the first demo's listing", |s| {
+        s.contains("IdentityCenterAuditor") && !s.contains("listing ")
+    });
+    first.keys(&["6"]);
+    first.wait_until("the events of the last day", |s| {
+        s.contains("● live") && s.contains("sso-oauth: ok")
+    });
+    filter_to(&first, "user:jordan.lee g:oidc");
+    let before = rows(&first.screen(), "Jordan Lee", "CreateToken");
+    assert!(before >= 1, "the first console's own sign-in is listed");
+    // Its own directory lookups are hidden, and say so (once a poll has brought them back).
+    first.wait_for("own calls hidden");
+
+    let second = Tmux::start(&[centry_bin(), "--demo"], &env, 120, 30);
+    second.wait_for("joined the demo running in another terminal");
+    second.wait_until("the second demo's listing", |s| {
+        s.contains("acme-management") && !s.contains("listing ")
+    });
+
+    first.wait_until("the second console's CreateToken", |s| {
+        rows(s, "Jordan Lee", "CreateToken") == before + 1
+    });
+    filter_to(&first, "user:jordan.lee g:signin");
+    let chain = first.wait_until("both sign-in chains", |s| {
+        rows(s, "Jordan Lee", "UserAuthentication") >= 2
+    });
+    assert!(
+        rows(&chain, "Jordan Lee", "CredentialChallenge") >= 2,
+        "{chain}"
+    );
+    filter_to(&first, "user:jordan.lee g:portal");
+    first.wait_until("both consoles' ListAccounts", |s| {
+        rows(s, "Jordan Lee", "ListAccounts") >= 2
+    });
+    assert!(first.alive() && second.alive());
+}

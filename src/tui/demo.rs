@@ -1,0 +1,180 @@
+//! `centry --demo`: the first one starts the embedded emulator and publishes where it listens;
+//! a second `centry --demo` in another terminal joins that emulator instead of starting its
+//! own, so one demo organisation can be watched from two consoles (sign in in one, see the
+//! sign-in arrive in the events screen of the other).
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::emulator::cloudtrail::activity_generator::{self, ActivityGenerator};
+use crate::emulator::{Emulator, EmulatorConfig};
+
+/// The demo user the emulator approves.
+pub const DEMO_USER: &str = "jordan.lee";
+
+/// Where a running demo can be reached; written 0600 to centry's cache folder by the demo
+/// that owns the emulator and removed when it ends.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DemoEndpoint {
+    /// The emulator's base URL.
+    pub endpoint: String,
+    /// The demo instance's access-portal start URL.
+    pub start_url: String,
+    /// The demo instance's region.
+    pub region: String,
+    /// The process that owns the emulator.
+    pub pid: u32,
+}
+
+/// The demo this console runs on.
+pub enum Demo {
+    /// This console started the emulator (and the activity generator) and owns the registry.
+    Owner {
+        /// The running emulator.
+        emulator: Emulator,
+        /// The registry file to remove at the end, when it still names this process.
+        registry: Option<PathBuf>,
+        /// Other people's activity (stops when dropped).
+        activity: ActivityGenerator,
+    },
+    /// Another console's emulator, found through the registry.
+    Joined(DemoEndpoint),
+}
+
+/// The registry file, outside any sandbox: `<cache dir>/demo.json`.
+pub fn registry_path() -> Option<PathBuf> {
+    crate::paths::cache_dir().map(|d| d.join("demo.json"))
+}
+
+/// Join the demo named in `registry` when it answers; otherwise start a new one and name it
+/// there. Call before the demo's sandbox is set, so the registry is the user's own.
+pub async fn start_or_join(registry: Option<PathBuf>) -> anyhow::Result<Demo> {
+    if let Some(found) = registry.as_deref().and_then(read_registry)
+        && answers(&found).await
+    {
+        return Ok(Demo::Joined(found));
+    }
+    let mut cfg = EmulatorConfig::demo();
+    cfg.settings.auto_approve = Some(DEMO_USER.into());
+    cfg.settings.auto_approve_delay_ms = 1200;
+    let emulator = Emulator::start(cfg).await?;
+    let published = DemoEndpoint {
+        endpoint: emulator.endpoint_url(),
+        start_url: emulator.start_url(),
+        region: emulator.region(),
+        pid: std::process::id(),
+    };
+    let registry = registry.filter(|path| {
+        serde_json::to_vec_pretty(&published)
+            .ok()
+            .is_some_and(|bytes| crate::fsutil::write_private(path, &bytes).is_ok())
+    });
+    let activity = activity_generator::spawn(emulator.emu().clone());
+    Ok(Demo::Owner {
+        emulator,
+        registry,
+        activity,
+    })
+}
+
+impl Demo {
+    /// Where the console should send its calls.
+    pub fn endpoint(&self) -> DemoEndpoint {
+        match self {
+            Demo::Owner { emulator, .. } => DemoEndpoint {
+                endpoint: emulator.endpoint_url(),
+                start_url: emulator.start_url(),
+                region: emulator.region(),
+                pid: std::process::id(),
+            },
+            Demo::Joined(found) => found.clone(),
+        }
+    }
+
+    /// Stop what this console started; a joined demo keeps running for its owner.
+    pub async fn finish(self) {
+        if let Demo::Owner {
+            emulator,
+            registry,
+            activity,
+        } = self
+        {
+            drop(activity);
+            if let Some(path) = registry
+                && read_registry(&path).is_some_and(|d| d.pid == std::process::id())
+            {
+                let _ = std::fs::remove_file(path);
+            }
+            emulator.stop().await;
+        }
+    }
+}
+
+fn read_registry(path: &Path) -> Option<DemoEndpoint> {
+    let bytes = std::fs::read(path).ok()?;
+    let found: DemoEndpoint = serde_json::from_slice(&bytes).ok()?;
+    let loopback = found.endpoint.starts_with("http://127.0.0.1:");
+    loopback.then_some(found)
+}
+
+/// Whether an emulator answers at the registered address as the registered instance (a stale
+/// file whose port now belongs to something else is not joined).
+async fn answers(found: &DemoEndpoint) -> bool {
+    let Ok(client) = reqwest::Client::builder()
+        .timeout(Duration::from_millis(1500))
+        .build()
+    else {
+        return false;
+    };
+    let url = format!("{}/idp/.well-known/openid-configuration", found.endpoint);
+    match client.get(url).send().await {
+        Ok(resp) if resp.status().is_success() => resp
+            .json::<serde_json::Value>()
+            .await
+            .ok()
+            .and_then(|v| v.get("issuer").and_then(|i| i.as_str()).map(str::to_string))
+            .is_some_and(|issuer| issuer.starts_with(&found.endpoint)),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_second_demo_joins_the_first_and_a_stale_registry_is_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let registry = dir.path().join("demo.json");
+        let first = start_or_join(Some(registry.clone())).await.unwrap();
+        assert!(matches!(first, Demo::Owner { .. }));
+        let published = read_registry(&registry).expect("the owner publishes its endpoint");
+        assert_eq!(published, first.endpoint());
+
+        let second = start_or_join(Some(registry.clone())).await.unwrap();
+        match &second {
+            Demo::Joined(found) => assert_eq!(found, &published),
+            Demo::Owner { .. } => panic!("the second demo started its own emulator"),
+        }
+        second.finish().await;
+        assert!(
+            registry.exists(),
+            "a joined demo leaves the owner's registry alone"
+        );
+
+        first.finish().await;
+        assert!(
+            !registry.exists(),
+            "the owner removes its registry at the end"
+        );
+
+        // A registry naming a port nobody answers on is stale: the next demo starts its own.
+        std::fs::write(&registry, serde_json::to_vec(&published).unwrap()).unwrap();
+        let third = start_or_join(Some(registry.clone())).await.unwrap();
+        assert!(matches!(third, Demo::Owner { .. }));
+        third.finish().await;
+    }
+}
