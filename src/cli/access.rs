@@ -13,7 +13,9 @@ use crate::model::account::Listing;
 use crate::model::credentials::{CredentialFormat, RoleCredentials};
 use crate::services::config_file::{self, ConfigFile, ProfileSpec, SsoSession};
 use crate::services::portal::{self, ListingEvent};
+use crate::services::role_cache::{RoleCache, RoleKey};
 use crate::services::{console, local_store};
+use time::OffsetDateTime;
 
 /// One account in `centry accounts --json`.
 #[derive(Debug, Serialize)]
@@ -209,9 +211,32 @@ pub struct CredsArgs {
     /// Profile name used by `--format ini`.
     #[arg(long, default_value = "centry")]
     pub profile_name: String,
+    /// Fetch new credentials even when cached ones have a while left.
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
-async fn role_credentials(ctx: &DevContext, role: &RoleArgs) -> anyhow::Result<RoleCredentials> {
+/// Role credentials from the cache while they have a while left (unless `fresh`), otherwise
+/// from the portal (and then kept for the next run).
+async fn role_credentials(
+    ctx: &DevContext,
+    role: &RoleArgs,
+    fresh: bool,
+) -> anyhow::Result<RoleCredentials> {
+    let cache = RoleCache::user();
+    let key = RoleKey {
+        endpoint: ctx.svc.endpoint.url.as_deref(),
+        start_url: &ctx.target.start_url,
+        account_id: &role.account,
+        role_name: &role.role,
+    };
+    if !fresh
+        && let Some(c) = cache
+            .as_ref()
+            .and_then(|c| c.load(key, OffsetDateTime::now_utc()))
+    {
+        return Ok(c);
+    }
     let token = ctx.token().await?;
     let creds =
         portal::get_role_credentials(&ctx.svc, &ctx.limiter, &token, &role.account, &role.role)
@@ -232,13 +257,18 @@ async fn role_credentials(ctx: &DevContext, role: &RoleArgs) -> anyhow::Result<R
         prefs.touch(&local_store::Prefs::key(&role.account, &role.role));
         let _ = local_store::save_prefs(&prefs);
     }
+    if let Some(cache) = cache
+        && let Err(e) = cache.store(key, &creds)
+    {
+        tracing::warn!(error = %e, "could not keep the role credentials for the next run");
+    }
     Ok(creds)
 }
 
 /// Run `centry creds` (the secrets are printed: that is what was asked for).
 pub async fn creds(global: &GlobalArgs, args: CredsArgs) -> anyhow::Result<i32> {
     let ctx = DevContext::resolve(global)?;
-    let c = role_credentials(&ctx, &args.role).await?;
+    let c = role_credentials(&ctx, &args.role, args.no_cache).await?;
     let format = if global.json {
         CredentialFormat::Json
     } else {
@@ -254,6 +284,9 @@ pub struct ExecArgs {
     /// Which role.
     #[command(flatten)]
     pub role: RoleArgs,
+    /// Fetch new credentials even when cached ones have a while left.
+    #[arg(long)]
+    pub no_cache: bool,
     /// The command and its arguments (default: your shell).
     #[arg(last = true)]
     pub command: Vec<String>,
@@ -275,7 +308,7 @@ pub fn role_env(c: &RoleCredentials, region: &str) -> Vec<(String, String)> {
 /// Run `centry exec`: the child inherits the terminal; its exit code is ours.
 pub async fn exec(global: &GlobalArgs, args: ExecArgs) -> anyhow::Result<i32> {
     let ctx = DevContext::resolve(global)?;
-    let c = role_credentials(&ctx, &args.role).await?;
+    let c = role_credentials(&ctx, &args.role, args.no_cache).await?;
     let mut argv = args.command.clone();
     if argv.is_empty() {
         argv.push(std::env::var("SHELL").unwrap_or_else(|_| "/bin/sh".into()));
@@ -311,7 +344,7 @@ pub struct ConsoleArgs {
 /// Run `centry console`.
 pub async fn open_console(global: &GlobalArgs, args: ConsoleArgs) -> anyhow::Result<i32> {
     let ctx = DevContext::resolve(global)?;
-    let c = role_credentials(&ctx, &args.role).await?;
+    let c = role_credentials(&ctx, &args.role, false).await?;
     let region = global
         .region
         .clone()

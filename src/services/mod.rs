@@ -13,6 +13,7 @@ pub mod limiter;
 pub mod local_store;
 pub mod portal;
 pub mod qdev;
+pub mod role_cache;
 pub mod signin;
 pub mod targets;
 pub mod tip;

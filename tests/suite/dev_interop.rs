@@ -255,3 +255,75 @@ fn logout_revokes_and_removes_the_token() {
     let v: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
     assert_eq!(v["state"], "signed-out");
 }
+
+#[test]
+fn role_credentials_are_reused_between_runs_until_logout() {
+    let e = env();
+    let login = e.centry(&[
+        "login",
+        "--sso-session",
+        "acme",
+        "--device-code",
+        "--no-browser",
+    ]);
+    assert!(login.status.success(), "{}", text(&login));
+    let faults = &e.emu.emu().faults;
+    // One `credential_process` run: the output, and the portal calls it cost.
+    let creds = |extra: &[&str]| -> (serde_json::Value, usize) {
+        faults.clear_hits();
+        let mut args = vec![
+            "creds",
+            "--sso-session",
+            "acme",
+            "--account",
+            MGMT,
+            "--role",
+            "IdentityCenterAuditor",
+            "--format",
+            "credential-process",
+        ];
+        args.extend_from_slice(extra);
+        let out = e.centry(&args);
+        assert!(out.status.success(), "{}", text(&out));
+        let portal = faults
+            .hits()
+            .iter()
+            .filter(|h| h.service == centry::emulator::faults::Service::Portal)
+            .count();
+        (serde_json::from_slice(&out.stdout).unwrap(), portal)
+    };
+    let (first, calls) = creds(&[]);
+    assert_eq!(calls, 1, "the first run asks the portal");
+    let (again, calls) = creds(&[]);
+    assert_eq!(calls, 0, "the next run uses the cached credentials");
+    assert_eq!(again, first);
+    let (fresh, calls) = creds(&["--no-cache"]);
+    assert_eq!(calls, 1, "--no-cache asks the portal");
+    assert_ne!(fresh["AccessKeyId"], first["AccessKeyId"]);
+
+    let folder = e.home.path().join("centry-cache/role-credentials");
+    let files: Vec<_> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|f| f.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&files[0]), 0o600);
+        assert_eq!(mode(&folder), 0o700);
+    }
+    // A damaged cache file is fetched again and replaced, not an error.
+    std::fs::write(&files[0], "{\"AccessKeyId\": ").unwrap();
+    let (_, calls) = creds(&[]);
+    assert_eq!(calls, 1);
+
+    let out = e.centry(&["logout", "--sso-session", "acme"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(
+        std::fs::read_dir(&folder).unwrap().count(),
+        0,
+        "logout forgets the role credentials"
+    );
+}

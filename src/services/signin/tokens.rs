@@ -118,8 +118,12 @@ pub async fn usable_token(
     })
 }
 
-/// Log out: the portal Logout call, then remove the cached token.
+/// Log out: forget cached role credentials, call the portal's Logout, then remove the cached
+/// token.
 pub async fn logout(svc: &Services, target: &SignInTarget) -> Result<bool, ServiceError> {
+    if let Some(cache) = crate::services::role_cache::RoleCache::user() {
+        cache.clear();
+    }
     let cached = load_cached(target)
         .map_err(|e| ServiceError::new("ReadTokenCache", ErrorKind::Invalid, e.to_string()))?;
     let Some(cached) = cached else {
