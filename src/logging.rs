@@ -1,12 +1,20 @@
 //! Logging to a file (never to the terminal, which belongs to the console): centry's log folder,
-//! or `CENTRY_LOG_FILE`. Level from `CENTRY_LOG` (default `info`). Nothing secret is ever
-//! logged: tokens and keys are not passed to `tracing` anywhere in the crate.
+//! or `CENTRY_LOG_FILE`. Level from `CENTRY_LOG` (default `info`). While the console runs, the
+//! same events (centry's at info and above, its libraries' warnings) also reach its logs screen
+//! through [`ConsoleLayer`]. Nothing secret is ever logged: tokens and keys are not passed to
+//! `tracing` anywhere in the crate.
 
+use std::fmt::Write as _;
 use std::fs::OpenOptions;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
+use tracing::field::{Field, Visit};
+use tracing::{Event, Level, Subscriber};
 use tracing_subscriber::EnvFilter;
+use tracing_subscriber::Layer;
+use tracing_subscriber::layer::{Context, SubscriberExt};
+use tracing_subscriber::util::SubscriberInitExt;
 
 /// Where logs go.
 pub fn log_path() -> Option<PathBuf> {
@@ -24,27 +32,140 @@ pub fn log_path() -> Option<PathBuf> {
 /// A guard for the logger (kept for symmetry with non-blocking writers).
 pub struct LogGuard;
 
-/// Install the file logger. Failure to open the file leaves logging off, silently: logging must
-/// never stop centry from working.
+/// Install the file logger and the console's layer. Failure to open the file leaves file logging
+/// off, silently: logging must never stop centry from working.
 pub fn init() -> Option<LogGuard> {
-    let path = log_path()?;
-    if let Some(parent) = path.parent() {
-        crate::fsutil::create_private_dir(parent).ok()?;
-    }
-    let file = OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(&path)
-        .ok()?;
-    crate::fsutil::restrict(&path).ok()?;
+    let file = log_path().and_then(|path| {
+        if let Some(parent) = path.parent() {
+            crate::fsutil::create_private_dir(parent).ok()?;
+        }
+        let file = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .ok()?;
+        crate::fsutil::restrict(&path).ok()?;
+        Some(file)
+    });
     let filter = EnvFilter::try_from_env("CENTRY_LOG").unwrap_or_else(|_| {
         EnvFilter::new("info,aws_smithy_runtime=warn,aws_config=warn,hyper=warn")
     });
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_ansi(false)
-        .with_writer(Mutex::new(file))
+    let file_layer = file.map(|f| {
+        tracing_subscriber::fmt::layer()
+            .with_ansi(false)
+            .with_writer(Mutex::new(f))
+            .with_filter(filter)
+    });
+    tracing_subscriber::registry()
+        .with(file_layer)
+        .with(ConsoleLayer)
         .try_init()
         .ok()?;
     Some(LogGuard)
+}
+
+/// Where the console wants log lines (set while it runs).
+type Sink = Box<dyn Fn(String) + Send + Sync>;
+
+fn sink() -> &'static Mutex<Option<Sink>> {
+    static SINK: Mutex<Option<Sink>> = Mutex::new(None);
+    &SINK
+}
+
+/// Send log lines to `to` (the console's event queue) until [`stop_forwarding`].
+pub fn forward_to(to: impl Fn(String) + Send + Sync + 'static) {
+    *sink().lock().unwrap_or_else(|e| e.into_inner()) = Some(Box::new(to));
+}
+
+/// Stop sending log lines to the console.
+pub fn stop_forwarding() {
+    *sink().lock().unwrap_or_else(|e| e.into_inner()) = None;
+}
+
+/// The target the console's own log lines use: written to the file, not sent back to it.
+pub const CONSOLE_TARGET: &str = "centry::console";
+
+/// A `tracing` layer that hands events to the console's logs screen: centry's own at info and
+/// above, everyone else's warnings and errors. Cheap when nothing is listening.
+pub struct ConsoleLayer;
+
+/// Whether an event at `level` from `target` belongs on the logs screen.
+pub fn wanted(level: &Level, target: &str) -> bool {
+    if target == CONSOLE_TARGET {
+        return false;
+    }
+    let ours = target == "centry" || target.starts_with("centry::");
+    if ours {
+        *level <= Level::INFO
+    } else {
+        *level <= Level::WARN
+    }
+}
+
+/// One event as a line: `WARN  module: message key=value`.
+struct LineVisitor(String);
+
+impl Visit for LineVisitor {
+    fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
+        if field.name() == "message" {
+            let _ = write!(self.0, " {value:?}");
+        } else {
+            let _ = write!(self.0, " {}={value:?}", field.name());
+        }
+    }
+
+    fn record_str(&mut self, field: &Field, value: &str) {
+        if field.name() == "message" {
+            let _ = write!(self.0, " {value}");
+        } else {
+            let _ = write!(self.0, " {}={value}", field.name());
+        }
+    }
+}
+
+impl<S: Subscriber> Layer<S> for ConsoleLayer {
+    fn on_event(&self, event: &Event<'_>, _ctx: Context<'_, S>) {
+        let meta = event.metadata();
+        if !wanted(meta.level(), meta.target()) {
+            return;
+        }
+        let guard = sink().lock().unwrap_or_else(|e| e.into_inner());
+        let Some(send) = guard.as_ref() else { return };
+        let target = meta.target().trim_start_matches("centry::");
+        let mut line = LineVisitor(format!("{:<5} {target}:", meta.level()));
+        event.record(&mut line);
+        send(line.0);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    #[test]
+    fn the_console_gets_centrys_events_and_others_warnings_only_while_it_listens() {
+        let got = Arc::new(Mutex::new(Vec::<String>::new()));
+        let subscriber = tracing_subscriber::registry().with(ConsoleLayer);
+        tracing::subscriber::with_default(subscriber, || {
+            tracing::warn!(target: "centry::services::cache", "before anyone listens");
+            let seen = got.clone();
+            forward_to(move |l| seen.lock().unwrap().push(l));
+            tracing::info!(target: "centry::services::signin", path = "x.json", "refresh failed");
+            tracing::debug!(target: "centry::services::signin", "too chatty");
+            tracing::info!(target: "aws_smithy_runtime", "a library's info");
+            tracing::warn!(target: "aws_smithy_runtime", "a library's warning");
+            tracing::info!(target: CONSOLE_TARGET, "the console's own line");
+            stop_forwarding();
+            tracing::warn!(target: "centry::services::cache", "after it stopped");
+        });
+        let got = got.lock().unwrap();
+        assert_eq!(
+            *got,
+            vec![
+                "INFO  services::signin: refresh failed path=x.json".to_string(),
+                "WARN  aws_smithy_runtime: a library's warning".to_string(),
+            ]
+        );
+    }
 }

@@ -31,6 +31,7 @@ pub enum Action {
     Tip(super::tip::TipMsg),
     /// Admin-console results.
     Admin(AdminMsg),
-    /// A log line for the logs screen.
+    /// A line centry logged through `tracing` (forwarded by `logging::ConsoleLayer`), for the
+    /// logs screen.
     Log(String),
 }

@@ -238,7 +238,7 @@ impl App {
             Action::Admin(msg) => self.views.admin.on_msg(msg, &mut self.sh),
             Action::Events(msg) => self.views.events.on_msg(msg, &mut self.sh),
             Action::Log(line) => {
-                self.sh.log(line);
+                self.sh.show_log_line(line);
                 vec![]
             }
         };

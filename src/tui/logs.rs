@@ -1,5 +1,5 @@
-//! The logs screen: what centry did this session (sign-ins, listings, failures, flashes),
-//! newest at the bottom.
+//! The logs screen: what centry did this session (sign-ins, listings, failures, flashes) and
+//! what it logged through `tracing` (warnings in colour), newest at the bottom.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -51,7 +51,16 @@ impl View for LogsView {
             .iter()
             .skip(start)
             .take(end - start)
-            .map(|l| Line::styled(sanitize(l).into_owned(), th.text()))
+            .map(|l| {
+                // Lines from `tracing` carry their level after the time.
+                let level = l.get(10..15).unwrap_or("");
+                let style = match level.trim_end() {
+                    "ERROR" => th.error(),
+                    "WARN" => th.warn(),
+                    _ => th.text(),
+                };
+                Line::styled(sanitize(l).into_owned(), style)
+            })
             .collect();
         if lines.is_empty() {
             f.render_widget(Paragraph::new(Line::styled("Nothing yet.", th.dim())), area);

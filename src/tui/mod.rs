@@ -159,6 +159,10 @@ async fn run_console(
         limiter: Arc::new(Limiter::identity_center()),
         tx: tx.clone(),
     });
+    let log_tx = tx.clone();
+    crate::logging::forward_to(move |line| {
+        let _ = log_tx.send(Event::Done(action::Action::Log(line)));
+    });
     let mut guard = TerminalGuard::new()?;
     let input = event::spawn_input(tx.clone());
     let ticks = event::spawn_ticks(tx.clone(), Duration::from_millis(250));
@@ -186,6 +190,7 @@ async fn run_console(
             guard.term.draw(|f| app.render(f))?;
         }
     }
+    crate::logging::stop_forwarding();
     input.abort();
     ticks.abort();
     signals.abort();

@@ -198,15 +198,22 @@ impl Shared {
         self.flash = Some(f);
     }
 
-    /// Add a line to the logs screen.
+    /// Add a line to the logs screen (and the log file).
     pub fn log(&mut self, line: impl Into<String>) {
+        let line = line.into();
+        tracing::info!(target: crate::logging::CONSOLE_TARGET, "{line}");
+        self.show_log_line(line);
+    }
+
+    /// Add a line to the logs screen only (it came from the log already).
+    pub fn show_log_line(&mut self, line: String) {
         let now = self.now;
         self.log.push_back(format!(
             "{:02}:{:02}:{:02}  {}",
             now.hour(),
             now.minute(),
             now.second(),
-            line.into()
+            line
         ));
         while self.log.len() > 2000 {
             self.log.pop_front();

@@ -346,3 +346,26 @@ fn selected_rows_and_errors_are_styled_without_colour_too() {
         "selection visible without colour: {cell:?}"
     );
 }
+
+#[test]
+fn logs_screen_shows_the_consoles_lines_and_traced_warnings() {
+    use centry::tui::action::Action;
+    use centry::tui::command::Command;
+    let mut a = app(true);
+    a.sh.log("signed in");
+    // What the tracing layer forwards while the console runs.
+    a.update(Action::Log(
+        "WARN  services::role_cache: ignoring a damaged role-credentials cache file path=/tmp/x \u{1b}[2J"
+            .into(),
+    ));
+    a.update(Action::Command(Command::ScreenLogs));
+    let b = draw(&mut a, 100, 12);
+    let s = format!("{b}");
+    assert!(s.contains("signed in"), "{s}");
+    assert!(
+        s.contains("WARN  services::role_cache: ignoring a damaged"),
+        "{s}"
+    );
+    assert!(!s.contains('\u{1b}'), "{s}");
+    insta::assert_snapshot!("logs@100x12", b);
+}
