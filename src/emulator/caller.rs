@@ -1,4 +1,5 @@
-//! Who is calling a SigV4 service, and what their permission set lets them do. The emulator
+//! Who is calling a SigV4 service, and what their permission set lets them do (the signature
+//! itself is checked before, by `sigv4.rs`). The emulator
 //! reads the access key id from the `Authorization` header, checks the session token belongs
 //! to it, and grants powers from the permission set's AWS-managed policies — the same
 //! decision AWS makes, coarsened to the read/write powers centry exercises.

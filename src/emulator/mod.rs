@@ -23,6 +23,7 @@ pub mod portal;
 pub mod q;
 pub mod router;
 pub mod rpc;
+pub mod sigv4;
 pub mod sso_admin;
 pub mod state;
 pub mod sts;

@@ -96,6 +96,10 @@ pub fn build(emu: Arc<Emu>) -> Service {
         .fallback(unknown_route)
         .layer(axum::middleware::from_fn_with_state(
             emu.clone(),
+            super::sigv4::layer,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            emu.clone(),
             super::faults::layer,
         ))
         .layer(axum::middleware::from_fn(response_metadata))
@@ -124,9 +128,16 @@ async fn response_metadata(req: Request, next: axum::middleware::Next) -> Respon
     resp
 }
 
+/// The path a request arrived with, before [`strip_trailing_slash`] (signatures cover it).
+#[derive(Debug, Clone)]
+pub struct PathAsSent(pub String);
+
 fn strip_trailing_slash(mut req: Request) -> Request {
     let path = req.uri().path();
     if path.len() > 1 && path.ends_with('/') {
+        let sent = PathAsSent(path.to_string());
+        req.extensions_mut().insert(sent);
+        let path = req.uri().path();
         let trimmed = path.trim_end_matches('/');
         let trimmed = if trimmed.is_empty() { "/" } else { trimmed };
         let pq = match req.uri().query() {

@@ -226,4 +226,18 @@ check "cloudtrail lookup-events (sign-in chain)" \
     "(lambda evs, recs: len(evs) >= 3 and all(e['EventSource'] == 'signin.amazonaws.com' and e['ReadOnly'] in ('true', 'false') and ts(e['EventTime']) for e in evs) and [e['EventTime'] for e in evs] == sorted([e['EventTime'] for e in evs], reverse=True) and any(r['eventName'] == 'UserAuthentication' and r['userIdentity']['type'] == 'IdentityCenterUser' and r['userIdentity']['onBehalfOf']['identityStoreArn'].endswith('/$store') and r['additionalEventData']['AuthWorkflowID'] for r in recs))(out['Events'], [json.loads(e['CloudTrailEvent']) for e in out['Events']])" \
     -- cloudtrail lookup-events --lookup-attributes AttributeKey=EventSource,AttributeValue=signin.amazonaws.com
 
+# Signatures are checked: the operator's key with a wrong secret is refused, in each protocol.
+for call in "sts get-caller-identity:SignatureDoesNotMatch" \
+    "sso-admin list-instances:InvalidSignatureException" \
+    "mpa list-approval-teams:InvalidSignatureException"; do
+    cmd="${call%%:*}" code="${call##*:}"
+    # shellcheck disable=SC2086 # the command is two words on purpose
+    if AWS_SECRET_ACCESS_KEY="not-the-secret" aws --endpoint-url "$endpoint" $cmd >/dev/null 2>"$work/err"; then
+        fail "$cmd with a wrong secret succeeded"
+    fi
+    grep -q "($code)" "$work/err" || fail "$cmd with a wrong secret: expected $code: $(cat "$work/err")"
+    passed=$((passed + 1))
+    echo "referee: ok   $cmd refused with a wrong secret ($code)"
+done
+
 echo "$passed passed, 0 failed"

@@ -135,3 +135,71 @@ async fn permission_sets_decide_what_role_credentials_may_call() {
         .into_service_error();
     assert_eq!(e.meta().code(), Some("UnrecognizedClientException"));
 }
+
+/// A known key signed with the wrong secret is refused by every SigV4 service, each in its own
+/// protocol's words; the right secret is accepted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signatures_are_checked_against_the_keys_secret() {
+    let emu = common::demo().await;
+    let (id, _) = emu.operator_credentials();
+    let forger = common::services(&emu).with_credentials(aws_credential_types::Credentials::new(
+        id,
+        "not-the-secret",
+        None,
+        None,
+        "test",
+    ));
+    let e = forger
+        .sso_admin(false)
+        .list_instances()
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(e.raw_response().map(|r| r.status().as_u16()), Some(400));
+    assert_eq!(
+        e.into_service_error().meta().code(),
+        Some("InvalidSignatureException")
+    );
+    let e = forger.sts().get_caller_identity().send().await.unwrap_err();
+    assert_eq!(e.raw_response().map(|r| r.status().as_u16()), Some(403));
+    assert_eq!(
+        e.into_service_error().meta().code(),
+        Some("SignatureDoesNotMatch")
+    );
+    let e = forger
+        .mpa(false)
+        .list_approval_teams()
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(e.raw_response().map(|r| r.status().as_u16()), Some(403));
+    assert_eq!(
+        e.into_service_error().meta().code(),
+        Some("InvalidSignatureException")
+    );
+
+    // Role credentials: the vended secret works, another does not.
+    let token = common::device_sign_in(&emu).await;
+    let role = common::role_credentials(&emu, &token, common::MGMT, "IdentityCenterAuditor").await;
+    let good = common::services(&emu).with_credentials(role.clone());
+    good.sso_admin(false)
+        .list_instances()
+        .send()
+        .await
+        .expect("the vended secret signs");
+    let bad = common::services(&emu).with_credentials(aws_credential_types::Credentials::new(
+        role.access_key_id(),
+        "wrong",
+        role.session_token().map(str::to_string),
+        None,
+        "test",
+    ));
+    let e = bad
+        .sso_admin(false)
+        .list_instances()
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert_eq!(e.meta().code(), Some("InvalidSignatureException"));
+}

@@ -241,7 +241,8 @@ fn a_second_demo_joins_the_first_and_its_sign_in_appears_live() {
         ("NO_COLOR", "1"),
         ("BROWSER", "true"),
     ];
-    let first = Tmux::start(&[centry_bin(), "--demo"], &env, 140, 45);
+    // Tall enough for both consoles' portal calls (each lists 17 accounts' roles).
+    let first = Tmux::start(&[centry_bin(), "--demo"], &env, 140, 90);
     first.wait_until("the first demo's listing", |s| {
         s.contains("IdentityCenterAuditor") && !s.contains("listing ")
     });
