@@ -50,6 +50,10 @@ impl Call<'_> {
         let action = format!("{}:{}", guard.action_prefix, self.op);
         let who = match authenticate(&st, &self.ctx.headers) {
             Ok(w) => w,
+            // restJson services refuse credentials with 403; the awsJson ones with 400.
+            Err(e) if guard.protocol == Protocol::RestJson => {
+                return e.status(403).protocol(guard.protocol).into_response();
+            }
             Err(e) => return e.protocol(guard.protocol).into_response(),
         };
         let result = authorize(&st, &who, guard.power, &action).and_then(|()| f(&mut st, &who));

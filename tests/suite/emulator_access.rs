@@ -134,6 +134,18 @@ async fn permission_sets_decide_what_role_credentials_may_call() {
         .unwrap_err()
         .into_service_error();
     assert_eq!(e.meta().code(), Some("UnrecognizedClientException"));
+    // restJson services say the same with a 403.
+    let e = stranger
+        .mpa(false)
+        .list_approval_teams()
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(e.raw_response().map(|r| r.status().as_u16()), Some(403));
+    assert_eq!(
+        e.into_service_error().meta().code(),
+        Some("UnrecognizedClientException")
+    );
 }
 
 /// A known key signed with the wrong secret is refused by every SigV4 service, each in its own
