@@ -53,6 +53,17 @@ impl Env {
         self.run(env!("CARGO_BIN_EXE_centry"), args)
     }
 
+    /// `centry login` to the `acme` session with the device code the emulator approves.
+    fn login(&self) -> Output {
+        self.centry(&[
+            "login",
+            "--sso-session",
+            "acme",
+            "--device-code",
+            "--no-browser",
+        ])
+    }
+
     fn token_file(&self) -> std::path::PathBuf {
         // SHA-1 of the sso-session name, as the AWS CLI names it.
         self.home
@@ -88,13 +99,7 @@ fn aws_available() -> bool {
 #[test]
 fn a_centry_login_serves_the_aws_cli_and_credential_process() {
     let e = env();
-    let out = e.centry(&[
-        "login",
-        "--sso-session",
-        "acme",
-        "--device-code",
-        "--no-browser",
-    ]);
+    let out = e.login();
     assert!(out.status.success(), "{}", text(&out));
     let token = e.token_file();
     assert!(
@@ -237,17 +242,7 @@ fn corrupt_token_caches_and_configs_get_clear_errors_and_are_left_alone() {
 #[test]
 fn logout_revokes_and_removes_the_token() {
     let e = env();
-    assert!(
-        e.centry(&[
-            "login",
-            "--sso-session",
-            "acme",
-            "--device-code",
-            "--no-browser"
-        ])
-        .status
-        .success()
-    );
+    assert!(e.login().status.success());
     let out = e.centry(&["logout", "--sso-session", "acme"]);
     assert!(out.status.success(), "{}", text(&out));
     assert!(!e.token_file().exists());
@@ -259,13 +254,7 @@ fn logout_revokes_and_removes_the_token() {
 #[test]
 fn role_credentials_are_reused_between_runs_until_logout() {
     let e = env();
-    let login = e.centry(&[
-        "login",
-        "--sso-session",
-        "acme",
-        "--device-code",
-        "--no-browser",
-    ]);
+    let login = e.login();
     assert!(login.status.success(), "{}", text(&login));
     let faults = &e.emu.emu().faults;
     // One `credential_process` run: the output, and the portal calls it cost.

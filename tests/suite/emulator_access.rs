@@ -3,6 +3,9 @@
 //! nothing, an auditor role in the Identity Center account reads but may not write.
 
 use aws_sdk_ssoadmin::types::{PrincipalType, TargetType};
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
 use crate::admin_fixture::{self as fx, INSTANCE, MGMT, STORE};
 use crate::common;
@@ -118,34 +121,40 @@ async fn permission_sets_decide_what_role_credentials_may_call() {
         .into_service_error();
     assert!(e.is_access_denied_exception(), "{e:?}");
 
-    // Keys the emulator never issued are not recognised.
-    let stranger = common::services(&emu).with_credentials(aws_credential_types::Credentials::new(
-        "AKIAUNKNOWNKEY000000",
-        "secret",
-        None,
+    // Keys the emulator never issued are not recognised; restJson services say so with a 403.
+    let stranger = signed_with(&emu, "AKIAUNKNOWNKEY000000", "secret", None);
+    let e = stranger.sso_admin(false).list_instances().send().await;
+    assert_eq!(
+        refusal(e.unwrap_err()),
+        (Some(400), "UnrecognizedClientException".into())
+    );
+    let e = stranger.mpa(false).list_approval_teams().send().await;
+    assert_eq!(
+        refusal(e.unwrap_err()),
+        (Some(403), "UnrecognizedClientException".into())
+    );
+}
+
+/// Services signing with this key.
+fn signed_with(
+    emu: &centry::emulator::Emulator,
+    id: &str,
+    secret: &str,
+    token: Option<&str>,
+) -> centry::services::Services {
+    common::services(emu).with_credentials(aws_credential_types::Credentials::new(
+        id,
+        secret,
+        token.map(str::to_string),
         None,
         "test",
-    ));
-    let e = stranger
-        .sso_admin(false)
-        .list_instances()
-        .send()
-        .await
-        .unwrap_err()
-        .into_service_error();
-    assert_eq!(e.meta().code(), Some("UnrecognizedClientException"));
-    // restJson services say the same with a 403.
-    let e = stranger
-        .mpa(false)
-        .list_approval_teams()
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(e.raw_response().map(|r| r.status().as_u16()), Some(403));
-    assert_eq!(
-        e.into_service_error().meta().code(),
-        Some("UnrecognizedClientException")
-    );
+    ))
+}
+
+/// The HTTP status and error code of a refused call.
+fn refusal<E: ProvideErrorMetadata>(e: SdkError<E, HttpResponse>) -> (Option<u16>, String) {
+    let status = e.raw_response().map(|r| r.status().as_u16());
+    (status, e.code().unwrap_or_default().to_string())
 }
 
 /// A known key signed with the wrong secret is refused by every SigV4 service, each in its own
@@ -154,40 +163,21 @@ async fn permission_sets_decide_what_role_credentials_may_call() {
 async fn signatures_are_checked_against_the_keys_secret() {
     let emu = common::demo().await;
     let (id, _) = emu.operator_credentials();
-    let forger = common::services(&emu).with_credentials(aws_credential_types::Credentials::new(
-        id,
-        "not-the-secret",
-        None,
-        None,
-        "test",
-    ));
-    let e = forger
-        .sso_admin(false)
-        .list_instances()
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(e.raw_response().map(|r| r.status().as_u16()), Some(400));
+    let forger = signed_with(&emu, &id, "not-the-secret", None);
+    let e = forger.sso_admin(false).list_instances().send().await;
     assert_eq!(
-        e.into_service_error().meta().code(),
-        Some("InvalidSignatureException")
+        refusal(e.unwrap_err()),
+        (Some(400), "InvalidSignatureException".into())
     );
-    let e = forger.sts().get_caller_identity().send().await.unwrap_err();
-    assert_eq!(e.raw_response().map(|r| r.status().as_u16()), Some(403));
+    let e = forger.sts().get_caller_identity().send().await;
     assert_eq!(
-        e.into_service_error().meta().code(),
-        Some("SignatureDoesNotMatch")
+        refusal(e.unwrap_err()),
+        (Some(403), "SignatureDoesNotMatch".into())
     );
-    let e = forger
-        .mpa(false)
-        .list_approval_teams()
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(e.raw_response().map(|r| r.status().as_u16()), Some(403));
+    let e = forger.mpa(false).list_approval_teams().send().await;
     assert_eq!(
-        e.into_service_error().meta().code(),
-        Some("InvalidSignatureException")
+        refusal(e.unwrap_err()),
+        (Some(403), "InvalidSignatureException".into())
     );
 
     // Role credentials: the vended secret works, another does not.
@@ -199,19 +189,10 @@ async fn signatures_are_checked_against_the_keys_secret() {
         .send()
         .await
         .expect("the vended secret signs");
-    let bad = common::services(&emu).with_credentials(aws_credential_types::Credentials::new(
-        role.access_key_id(),
-        "wrong",
-        role.session_token().map(str::to_string),
-        None,
-        "test",
-    ));
-    let e = bad
-        .sso_admin(false)
-        .list_instances()
-        .send()
-        .await
-        .unwrap_err()
-        .into_service_error();
-    assert_eq!(e.meta().code(), Some("InvalidSignatureException"));
+    let bad = signed_with(&emu, role.access_key_id(), "wrong", role.session_token());
+    let e = bad.sso_admin(false).list_instances().send().await;
+    assert_eq!(
+        refusal(e.unwrap_err()),
+        (Some(400), "InvalidSignatureException".into())
+    );
 }
