@@ -134,6 +134,8 @@ pub enum Command {
     OpenSession,
     /// Only failures, or everything.
     ToggleFailures,
+    /// Read a permission set's whole detail (its inline policy uncut).
+    ReadPolicy,
     /// Show or hide the calls this console made itself.
     ToggleOwnCalls,
     /// The next event group.
@@ -193,6 +195,7 @@ impl Command {
             OpenSession => "session",
             ToggleFailures => "failures only",
             ToggleOwnCalls => "this console's own calls",
+            ReadPolicy => "read the policy",
             CycleGroup => "event group",
             ClearFilters => "clear filters",
             SignIn => "sign in again",

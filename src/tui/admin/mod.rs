@@ -6,6 +6,7 @@
 
 pub mod detail;
 pub mod pages;
+mod reader;
 mod render;
 pub mod table;
 pub mod view;

@@ -233,6 +233,15 @@ impl AdminView {
         top.extend(self.notes(sh).into_iter().take(4));
         let top_h = top.len() as u16;
         let block = self.detail_block(sh);
+        if self.reading.is_some() {
+            let [top_area, body] =
+                Layout::vertical([Constraint::Length(top_h), Constraint::Min(1)]).areas(area);
+            let top: Vec<Line> = top.into_iter().map(|l| clip(l, w)).collect();
+            f.render_widget(Paragraph::new(top), top_area);
+            let lines = block.into_iter().map(|l| clip(l, w)).collect();
+            self.draw_reading(lines, f, body);
+            return;
+        }
         let editing = self.filter_editing();
         let table = self.table();
         let (filter_line, selected_detail) = match table {
@@ -282,6 +291,17 @@ impl AdminView {
             vec![]
         };
         let body_h = area.height.saturating_sub(top_h);
+        let mut block = block;
+        if block.len() as u16 > body_h / 2 {
+            // Cut, saying how to read the rest.
+            let keep = (body_h / 2).saturating_sub(1) as usize;
+            let more = block.len() - keep;
+            block.truncate(keep);
+            block.push(Line::styled(
+                format!("  … {more} more lines · p reads it all"),
+                th.dim(),
+            ));
+        }
         let block_h = (block.len() as u16).min(body_h / 2);
         let [
             top_area,

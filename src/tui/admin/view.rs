@@ -115,6 +115,8 @@ pub struct AdminView {
     pub generation: u64,
     /// The access portal session used for windows.
     pub portal: Option<Duration>,
+    /// Reading the shown permission set's whole detail, scrolled this far.
+    pub reading: Option<usize>,
 }
 
 impl AdminView {
@@ -446,8 +448,12 @@ impl AdminView {
 
     /// Handle a command; `None` = not this screen's.
     pub fn on_command(&mut self, cmd: Command, sh: &mut Shared) -> Option<Vec<Effect>> {
+        if self.reading.is_some() {
+            return self.on_reading_command(cmd, sh);
+        }
         let editing = self.filter_editing();
         match cmd {
+            Command::ReadPolicy if !editing => self.start_reading(sh),
             Command::Filter => self.table()?.filter.focus(),
             Command::Back if editing => self.table()?.filter.blur(),
             Command::Open if editing => self.table()?.filter.blur(),
@@ -502,7 +508,19 @@ impl AdminView {
 
     /// Footer hints.
     pub fn hints(&self) -> Vec<Command> {
+        if self.reading.is_some() {
+            return vec![
+                Command::Down,
+                Command::Up,
+                Command::Copy,
+                Command::Back,
+                Command::Help,
+            ];
+        }
         let mut h = vec![Command::Open, Command::Filter, Command::NextView];
+        if self.permission_set_page().is_some() {
+            h.push(Command::ReadPolicy);
+        }
         if self.loading {
             h.push(Command::Cancel);
         } else {

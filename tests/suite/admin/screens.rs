@@ -14,6 +14,7 @@ use centry::tui::admin::AdminMsg;
 use centry::tui::admin::view::Tab;
 use centry::tui::app::App;
 use centry::tui::command::Command;
+use centry::tui::effect::Effect;
 use centry::tui::shared::{AdminCredentials, ScreenId};
 
 use super::support::{admin, instance};
@@ -165,6 +166,26 @@ async fn admin_screens() {
         result: Box::new(Ok(d)),
     }));
     insta::assert_snapshot!("admin_permission_set_detail", render::draw(&mut a, 120, 40));
+    // A short terminal cuts the inline policy and says how to read it; `p` reads it all.
+    let s = format!("{}", render::draw(&mut a, 100, 24));
+    assert!(s.contains("more lines · p reads it all"), "{s}");
+    cmd(&mut a, Command::ReadPolicy);
+    cmd(&mut a, Command::Bottom);
+    let b = render::draw(&mut a, 100, 24);
+    let s = format!("{b}");
+    assert!(
+        s.contains("\"Version\": \"2012-10-17\""),
+        "the policy's end: {s}"
+    );
+    assert!(!s.contains("ACCOUNT "), "the detail has the body: {s}");
+    insta::assert_snapshot!("admin_permission_set_reading_100x24", b);
+    let effects = a.update(Action::Command(Command::Copy));
+    assert!(
+        matches!(effects.as_slice(), [Effect::Copy(p)] if p.contains("\"Statement\"")),
+        "y copies the inline policy"
+    );
+    cmd(&mut a, Command::Back);
+    assert!(a.views.admin.reading.is_none());
 
     // Applications and one application's people.
     let mut a = app(Some(inv.clone()));
