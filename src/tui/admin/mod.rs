@@ -5,6 +5,7 @@
 //! tasks under the shared Identity Center limiter; `view` is the screen.
 
 pub mod detail;
+mod export;
 pub mod pages;
 mod reader;
 mod render;

@@ -60,7 +60,7 @@ impl Tab {
         }
     }
 
-    fn index(self) -> usize {
+    pub(super) fn index(self) -> usize {
         Tab::ALL.iter().position(|t| *t == self).unwrap_or(0)
     }
 }
@@ -360,85 +360,6 @@ impl AdminView {
         };
         self.stack.push(page);
         effects
-    }
-
-    /// A name for the page shown, for export file names.
-    fn slug(&self) -> String {
-        let base = match self.stack.last() {
-            Some(p) => p.crumb.clone(),
-            None => self.tab.title().to_string(),
-        };
-        let s: String = base
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() {
-                    c.to_ascii_lowercase()
-                } else {
-                    '-'
-                }
-            })
-            .collect();
-        s.split('-')
-            .filter(|p| !p.is_empty())
-            .collect::<Vec<_>>()
-            .join("-")
-    }
-
-    fn export(&mut self, csv: bool, sh: &mut Shared) -> Vec<Effect> {
-        let slug = self.slug();
-        let Some(t) = self.table() else {
-            return vec![];
-        };
-        let bytes = match super::render::export(t, csv) {
-            Ok(b) => b,
-            Err(e) => {
-                sh.flash(Flash::error(format!("export failed: {e}")));
-                return vec![];
-            }
-        };
-        let n = sh.now;
-        let name = format!(
-            "centry-{slug}-{:04}{:02}{:02}-{:02}{:02}{:02}.{}",
-            n.year(),
-            n.month() as u8,
-            n.day(),
-            n.hour(),
-            n.minute(),
-            n.second(),
-            if csv { "csv" } else { "json" }
-        );
-        vec![Effect::Admin(AdminEffect::Write { name, bytes })]
-    }
-
-    fn take_snapshot(&mut self, sh: &mut Shared) -> Vec<Effect> {
-        let Some(inv) = &self.inv else {
-            return vec![];
-        };
-        match Snapshot::from_inventory(inv) {
-            Ok(s) => {
-                let n = sh.now;
-                let name = format!(
-                    "centry-snapshot-{:04}{:02}{:02}-{:02}{:02}{:02}.json",
-                    n.year(),
-                    n.month() as u8,
-                    n.day(),
-                    n.hour(),
-                    n.minute(),
-                    n.second()
-                );
-                let bytes = s.to_json().into_bytes();
-                self.baseline = Some((
-                    s,
-                    format!("your snapshot of {:02}:{:02}", n.hour(), n.minute()),
-                ));
-                self.roots[Tab::Diff.index()] = None;
-                vec![Effect::Admin(AdminEffect::Write { name, bytes })]
-            }
-            Err(e) => {
-                sh.flash(Flash::warn(e.to_string()));
-                vec![]
-            }
-        }
     }
 
     fn switch(&mut self, tab: Tab) {
