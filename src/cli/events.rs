@@ -17,6 +17,8 @@ use super::output::Format;
 use crate::model::text::sanitize;
 use crate::model::trail_event::{EventFilter, EventGroup, Outcome, TrailEvent, short_user_agent};
 use crate::services::limiter::Limiter;
+use crate::services::trail::Resolution;
+use crate::services::trail::people::People;
 use crate::services::trail::{
     FollowOptions, SourceStatus, TrailClient, TrailUpdate, follow_handle, lookup_limiter,
     sources_for,
@@ -48,6 +50,10 @@ pub struct EventsArgs {
     /// Read CloudTrail log files instead (files, directories, .json or .json.gz; `-` is stdin).
     #[arg(long, num_args = 1.., value_name = "PATH")]
     pub file: Vec<String>,
+    /// With --file: name the people behind the events through Identity Store DescribeUser,
+    /// with the AWS credentials (--profile or the environment). LookupEvents always does.
+    #[arg(long, requires = "file")]
+    pub resolve: bool,
 }
 
 /// `30m`, `2h`, `7d`, `1w`, `45s` before `now`, or an RFC 3339 time.
@@ -96,7 +102,17 @@ pub async fn run(global: &GlobalArgs, args: EventsArgs) -> anyhow::Result<i32> {
         global.csv,
     ))));
     if !args.file.is_empty() {
-        return from_files(args.file, filter, printer).await;
+        let people = if args.resolve {
+            let svc = super::approvals::services(global).await?;
+            check_credentials(&svc).await?;
+            Some(Arc::new(People::new(
+                svc,
+                Arc::new(Limiter::identity_center()),
+            )))
+        } else {
+            None
+        };
+        return from_files(args.file, filter, people, printer).await;
     }
     let since = since.unwrap_or(now - Duration::hours(2));
     let svc = super::approvals::services(global).await?;
@@ -268,17 +284,47 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 async fn from_files(
     paths: Vec<String>,
     filter: EventFilter,
+    people: Option<Arc<People>>,
     printer: Arc<Mutex<Printer>>,
 ) -> anyhow::Result<i32> {
+    let runtime = tokio::runtime::Handle::current();
     let sources = paths.iter().map(|p| TrailSource::from_arg(p)).collect();
+    // Resolving names people the records do not (portal calls carry only a user id), so the
+    // person filter then waits for the names; everything else is filtered while reading.
+    let (read_filter, person_filter) = match &people {
+        Some(_) if filter.user.is_some() => (
+            EventFilter {
+                user: None,
+                ..filter.clone()
+            },
+            Some(filter),
+        ),
+        _ => (filter, None),
+    };
     let options = ReadOptions {
-        filter,
+        filter: read_filter,
         keep_raw: false,
         ..Default::default()
     };
     let summary = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
         let mut reader = read_trail(sources, options);
-        while let Some(batch) = reader.next_batch() {
+        let mut warned = false;
+        while let Some(mut batch) = reader.next_batch() {
+            if let Some(people) = &people {
+                // Each person is looked up once; the answers are cached for later batches.
+                let fresh = runtime.block_on(people.resolve(&mut batch));
+                if !warned
+                    && fresh
+                        .iter()
+                        .any(|(_, r)| matches!(r, Resolution::Unverified(_)))
+                {
+                    report(&TrailUpdate::People(fresh));
+                    warned = true;
+                }
+            }
+            if let Some(f) = &person_filter {
+                batch.retain(|e| f.matches(e));
+            }
             let mut p = printer.lock().unwrap_or_else(|e| e.into_inner());
             for e in &batch {
                 if let Err(err) = p.print(e) {

@@ -249,3 +249,95 @@ async fn no_credentials_is_a_clear_error() {
         "{err}"
     );
 }
+
+/// Log files name people only where the record does (portal calls carry a user id alone);
+/// `--resolve` asks the identity store, and the person filter then finds those calls too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn log_files_resolve_people_when_asked() {
+    let emu = common::with(demo_without_history(), |_| {}).await;
+    let token = sign_in_as(&emu, "priya.raman", UA).await;
+    common::services(&emu)
+        .sso(true)
+        .list_accounts()
+        .access_token(&token)
+        .send()
+        .await
+        .unwrap();
+    // The portal's records, as CloudTrail would deliver them to S3.
+    let page = common::operator(&emu)
+        .cloudtrail(true)
+        .lookup_events()
+        .lookup_attributes(
+            aws_sdk_cloudtrail::types::LookupAttribute::builder()
+                .attribute_key(aws_sdk_cloudtrail::types::LookupAttributeKey::EventSource)
+                .attribute_value("sso.amazonaws.com")
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let records: Vec<Value> = page
+        .events()
+        .iter()
+        .map(|e| serde_json::from_str(e.cloud_trail_event().unwrap()).unwrap())
+        .collect();
+    assert!(records.iter().any(|r| r["eventName"] == "ListAccounts"));
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("trail.json");
+    std::fs::write(&file, serde_json::json!({ "Records": records }).to_string()).unwrap();
+    let file = file.to_str().unwrap();
+
+    let plain = centry(None, &["events", "--file", file, "--json"]).await;
+    let listed = lines(&plain);
+    let list = listed
+        .iter()
+        .find(|l| l["eventName"] == "ListAccounts")
+        .unwrap();
+    assert!(list["person"].is_null(), "{list}");
+    assert!(
+        list["userName"].is_null(),
+        "the record names nobody: {list}"
+    );
+    let mine = centry(
+        None,
+        &["events", "--file", file, "--json", "--user", "priya.raman"],
+    )
+    .await;
+    assert!(
+        !lines(&mine)
+            .iter()
+            .any(|l| l["eventName"] == "ListAccounts"),
+        "without names, the filter cannot know"
+    );
+
+    let resolved = centry(
+        Some(&emu),
+        &[
+            "events",
+            "--file",
+            file,
+            "--json",
+            "--resolve",
+            "--user",
+            "priya.raman",
+        ],
+    )
+    .await;
+    assert!(
+        resolved.status.success(),
+        "{}",
+        String::from_utf8_lossy(&resolved.stderr)
+    );
+    let found = lines(&resolved);
+    let list = found
+        .iter()
+        .find(|l| l["eventName"] == "ListAccounts")
+        .expect("the person filter finds her portal calls");
+    assert_eq!(list["person"]["userName"], "priya.raman");
+    assert!(
+        found
+            .iter()
+            .all(|l| l["person"]["userName"] == "priya.raman")
+    );
+}
