@@ -134,6 +134,8 @@ pub enum Command {
     OpenSession,
     /// Only failures, or everything.
     ToggleFailures,
+    /// End the propagation chain in the next configured target role.
+    NextRole,
     /// Read a permission set's whole detail (its inline policy uncut).
     ReadPolicy,
     /// Show or hide the calls this console made itself.
@@ -196,6 +198,7 @@ impl Command {
             ToggleFailures => "failures only",
             ToggleOwnCalls => "this console's own calls",
             ReadPolicy => "read the policy",
+            NextRole => "next target role",
             CycleGroup => "event group",
             ClearFilters => "clear filters",
             SignIn => "sign in again",

@@ -21,6 +21,10 @@ fn chain_app() -> centry::tui::app::App {
             "arn:aws:sso::381492058412:application/ssoins-7223a8c1f5e4b903/apl-f1d9f67a2cc20534"
                 .into(),
         role: "arn:aws:iam::801555981578:role/AnalyticsReader".into(),
+        roles: vec![
+            "arn:aws:iam::801555981578:role/AnalyticsReader".into(),
+            "arn:aws:iam::801555981578:role/AnalyticsEngineer".into(),
+        ],
     }));
     app
 }
@@ -91,6 +95,39 @@ fn chain_complete() {
     feed(&mut app, 4, None);
     assert!(!app.views.tip.running);
     insta::assert_snapshot!("tip_chain_complete", render::draw(&mut app, 120, 40));
+}
+
+#[test]
+fn t_runs_the_chain_again_into_the_next_target_role() {
+    use centry::tui::action::Action;
+    use centry::tui::command::Command;
+    use centry::tui::effect::Effect;
+    use centry::tui::tip::TipEffect;
+    let mut app = chain_app();
+    feed(&mut app, 4, None);
+    let s = format!("{}", render::draw(&mut app, 120, 40));
+    assert!(s.contains("AnalyticsReader   (1 of 2 · t next)"), "{s}");
+    let effects = app.update(Action::Command(Command::NextRole));
+    assert!(
+        matches!(
+            effects.as_slice(),
+            [Effect::Tip(TipEffect::RunChain {
+                role: 1,
+                sign_in: false,
+                ..
+            })]
+        ),
+        "the chain runs again, into the second role, without a new IdP sign-in"
+    );
+    assert!(app.views.tip.running);
+    // A single configured role says where to add more.
+    let mut one = chain_app();
+    if let Some(c) = one.views.tip.config.as_mut() {
+        c.roles.truncate(1);
+    }
+    assert!(one.update(Action::Command(Command::NextRole)).is_empty());
+    let s = format!("{}", render::draw(&mut one, 120, 40));
+    assert!(s.contains("[tip] target_roles"), "{s}");
 }
 
 #[test]

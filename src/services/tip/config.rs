@@ -395,7 +395,10 @@ impl TipConfig {
                 "arn:aws:sso::{}:application/{instance_id}/{}",
                 org.instance.owner_account_id, app.id
             ),
-            target_roles: vec![format!("arn:aws:iam::{account}:role/AnalyticsReader")],
+            target_roles: vec![
+                format!("arn:aws:iam::{account}:role/AnalyticsReader"),
+                format!("arn:aws:iam::{account}:role/AnalyticsEngineer"),
+            ],
             region: org.instance.region.clone(),
             scopes: DEFAULT_SCOPES.iter().map(|s| s.to_string()).collect(),
             endpoint_url: Some(endpoint.to_string()),

@@ -31,6 +31,8 @@ pub struct ConfigSummary {
     pub application_arn: String,
     /// Target role.
     pub role: String,
+    /// Every configured target role (`t` picks the next).
+    pub roles: Vec<String>,
 }
 
 impl ConfigSummary {
@@ -42,6 +44,7 @@ impl ConfigSummary {
             bridge_role: cfg.bridge_role.clone(),
             application_arn: cfg.application_arn.clone(),
             role: role.to_string(),
+            roles: cfg.target_roles.clone(),
         }
     }
 }
@@ -75,6 +78,8 @@ pub struct ChainView {
     pub running: bool,
     /// A chain was started at least once.
     pub started: bool,
+    /// Which configured target role the chain ends in.
+    pub role: usize,
 }
 
 impl ChainView {
@@ -87,7 +92,21 @@ impl ChainView {
             sign_in,
             demo: sh.session.demo,
             open_browser: true,
+            role: self.role,
         })]
+    }
+
+    /// Run the chain again into the next configured target role.
+    fn next_role(&mut self, sh: &mut Shared) -> Vec<Effect> {
+        let n = self.config.as_ref().map_or(0, |c| c.roles.len());
+        if n < 2 {
+            sh.flash(Flash::warn(
+                "one target role is configured: add more to [tip] target_roles in centry's config.toml",
+            ));
+            return vec![];
+        }
+        self.role = (self.role + 1) % n;
+        self.start(sh, false)
     }
 
     /// The settings arrived (or not).
@@ -128,7 +147,8 @@ impl ChainView {
         }
     }
 
-    fn person_line(&self) -> Option<String> {
+    /// The person through the chain: IdP identity → Identity Center user →, then the session.
+    fn person_lines(&self) -> Option<[String; 2]> {
         let idp = match &self.links[0] {
             LinkState::Done(LinkReport::Idp { email, subject, .. }) => {
                 email.clone().unwrap_or_else(|| subject.clone())
@@ -143,9 +163,10 @@ impl ChainView {
             LinkState::Done(LinkReport::Session { arn, .. }) => arn.clone(),
             _ => "…".into(),
         };
-        Some(format!(
-            "{idp}  →  Identity Center user {user}  →  {session}"
-        ))
+        Some([
+            format!("{idp}  →  Identity Center user {user}  →"),
+            format!("   {session}"),
+        ])
     }
 
     fn link_lines(&self, l: LinkId, sh: &Shared, lines: &mut Vec<Line<'static>>) {
@@ -244,6 +265,15 @@ impl ChainView {
                             Span::styled(sanitize(v).into_owned(), th.text()),
                         ]));
                     }
+                    if c.roles.len() > 1 {
+                        let at = c.roles.iter().position(|r| r == &c.role).unwrap_or(0);
+                        if let Some(last) = lines.last_mut() {
+                            last.spans.push(Span::styled(
+                                format!("   ({} of {} · t next)", at + 1, c.roles.len()),
+                                th.dim(),
+                            ));
+                        }
+                    }
                 }
                 None if !self.started => lines.push(Line::styled(
                     " Press s to sign in at your company's IdP.",
@@ -252,8 +282,10 @@ impl ChainView {
                 None => lines.push(Line::styled(" Reading the settings…", th.dim())),
             }
             lines.push(Line::raw(""));
-            if let Some(p) = self.person_line() {
-                lines.push(Line::styled(format!(" {}", sanitize(&p)), th.title()));
+            if let Some(person) = self.person_lines() {
+                for p in person {
+                    lines.push(Line::styled(format!(" {}", sanitize(&p)), th.title()));
+                }
                 lines.push(Line::raw(""));
             }
             if let Some((url, opened)) = &self.browser {
@@ -289,6 +321,7 @@ impl crate::tui::view::View for ChainView {
         vec![
             Command::TipSignIn,
             Command::Refresh,
+            Command::NextRole,
             Command::Copy,
             Command::Help,
             Command::Quit,
@@ -298,6 +331,7 @@ impl crate::tui::view::View for ChainView {
         match cmd {
             Command::TipSignIn => Some(self.start(sh, true)),
             Command::Refresh => Some(self.start(sh, false)),
+            Command::NextRole => Some(self.next_role(sh)),
             Command::Copy => {
                 let Some((url, _)) = &self.browser else {
                     sh.flash(Flash::warn(

@@ -39,6 +39,8 @@ pub enum TipEffect {
         demo: bool,
         /// Open a browser for the sign-in.
         open_browser: bool,
+        /// Which of the configured target roles (the first when out of range).
+        role: usize,
     },
     /// Load applications and trusted token issuers with admin credentials.
     LoadAdmin(Box<RoleCredentials>),
@@ -81,6 +83,7 @@ pub fn run(r: &mut Runner, effect: TipEffect) {
             sign_in,
             demo,
             open_browser,
+            role,
         } => {
             let cancel = r.token("tip-chain");
             tokio::spawn(async move {
@@ -91,7 +94,12 @@ pub fn run(r: &mut Runner, effect: TipEffect) {
                         return;
                     }
                 };
-                let role = cfg.target_roles[0].clone();
+                let role = cfg
+                    .target_roles
+                    .get(role)
+                    .or(cfg.target_roles.first())
+                    .cloned()
+                    .unwrap_or_default();
                 cx.send(Action::Tip(TipMsg::Config(Ok(chain::ConfigSummary::of(
                     &cfg, &role,
                 )))));
