@@ -371,13 +371,15 @@ pub enum ProfilesCommand {
 /// Options of `centry profiles populate`.
 #[derive(Debug, Args)]
 pub struct PopulateArgs {
-    /// Profile name template: {account_name}, {account_id}, {role_name}, {session}.
-    #[arg(long, default_value = "{account_name}.{role_name}")]
-    pub template: String,
+    /// Profile name template: {account_name}, {account_id}, {role_name}, {session}
+    /// (default: `[profiles] template` in centry's config.toml, else {account_name}.{role_name}).
+    #[arg(long)]
+    pub template: Option<String>,
     /// Remove profiles centry wrote earlier that no longer match a role.
     #[arg(long)]
     pub prune: bool,
-    /// Default region written into each profile.
+    /// Region written into each profile (default: the sso-session's region, so the profiles
+    /// work as they are).
     #[arg(long)]
     pub profile_region: Option<String>,
     /// Show what would change without writing.
@@ -394,14 +396,25 @@ pub async fn profiles(global: &GlobalArgs, cmd: ProfilesCommand) -> anyhow::Resu
             "profiles need an [sso-session]: pass --sso-session NAME (with --start-url and --sso-region it is created)"
         );
     };
+    let template = match &args.template {
+        Some(t) => {
+            crate::services::profile_template::check(t).map_err(|e| anyhow::anyhow!(e))?;
+            t.clone()
+        }
+        None => crate::services::profile_template::load().map_err(|e| anyhow::anyhow!(e))?,
+    };
     let listing = listing(&ctx).await?;
     let specs: Vec<ProfileSpec> = listing
         .accounts
         .values()
         .flat_map(|a| {
             let session = session.clone();
-            let template = args.template.clone();
-            let region = args.profile_region.clone();
+            let template = template.clone();
+            let region = Some(
+                args.profile_region
+                    .clone()
+                    .unwrap_or_else(|| ctx.target.region.clone()),
+            );
             a.roles
                 .clone()
                 .unwrap_or_default()

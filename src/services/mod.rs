@@ -12,6 +12,7 @@ pub mod error;
 pub mod limiter;
 pub mod local_store;
 pub mod portal;
+pub mod profile_template;
 pub mod qdev;
 pub mod role_cache;
 pub mod signin;

@@ -316,3 +316,94 @@ fn role_credentials_are_reused_between_runs_until_logout() {
         "logout forgets the role credentials"
     );
 }
+
+#[test]
+fn profiles_populate_names_profiles_by_the_configured_template_and_prunes_its_own() {
+    let e = env();
+    assert!(e.login().status.success());
+    let config = e.home.path().join(".aws/config");
+    let before = std::fs::read_to_string(&config).unwrap();
+    let dry = e.centry(&["profiles", "populate", "--sso-session", "acme", "--dry-run"]);
+    assert!(dry.status.success(), "{}", text(&dry));
+    assert!(text(&dry).contains("would add"), "{}", text(&dry));
+    assert_eq!(std::fs::read_to_string(&config).unwrap(), before);
+
+    // The template from centry's own config.toml.
+    let centry_config = e.home.path().join("centry-config");
+    std::fs::create_dir_all(&centry_config).unwrap();
+    std::fs::write(
+        centry_config.join("config.toml"),
+        "[profiles]\ntemplate = \"{account_id}-{role_name}\"\n",
+    )
+    .unwrap();
+    let with_config = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_centry"))
+            .args(args)
+            .env("HOME", e.home.path())
+            .env_remove("AWS_PROFILE")
+            .env_remove("AWS_CONFIG_FILE")
+            .env("AWS_ENDPOINT_URL", e.emu.endpoint_url())
+            .env("CENTRY_CACHE_DIR", e.home.path().join("centry-cache"))
+            .env("CENTRY_DATA_DIR", e.home.path().join("centry-data"))
+            .env("CENTRY_CONFIG_DIR", &centry_config)
+            .output()
+            .unwrap()
+    };
+    let out = with_config(&["profiles", "populate", "--sso-session", "acme"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let written = std::fs::read_to_string(&config).unwrap();
+    let name = format!("[profile {MGMT}-IdentityCenterAuditor]");
+    assert!(written.contains(&name), "{written}");
+    assert!(written.contains("centry_managed = true"), "{written}");
+    assert!(
+        written.contains("[profile audit]"),
+        "hand-written profiles stay: {written}"
+    );
+
+    // Another template with --prune replaces centry's own profiles, and only those.
+    let out = e.centry(&[
+        "profiles",
+        "populate",
+        "--sso-session",
+        "acme",
+        "--template",
+        "acme.{account_name}.{role_name}",
+        "--prune",
+    ]);
+    assert!(out.status.success(), "{}", text(&out));
+    let pruned = std::fs::read_to_string(&config).unwrap();
+    assert!(!pruned.contains(&name), "{pruned}");
+    assert!(
+        pruned.contains("[profile acme.acme-management.IdentityCenterAuditor]"),
+        "{pruned}"
+    );
+    assert!(pruned.contains("[profile audit]") && pruned.contains("[profile cp]"));
+
+    // A template that would name every role the same is refused before anything is written.
+    let out = e.centry(&[
+        "profiles",
+        "populate",
+        "--sso-session",
+        "acme",
+        "--template",
+        "{acount_name}",
+    ]);
+    assert!(!out.status.success());
+    assert!(text(&out).contains("unknown placeholder"), "{}", text(&out));
+    assert_eq!(std::fs::read_to_string(&config).unwrap(), pruned);
+
+    if aws_available() {
+        let who = e.run(
+            "aws",
+            &[
+                "sts",
+                "get-caller-identity",
+                "--profile",
+                "acme.acme-management.IdentityCenterAuditor",
+                "--output",
+                "json",
+            ],
+        );
+        assert!(who.status.success(), "{}", text(&who));
+    }
+}
