@@ -131,19 +131,25 @@ pub async fn run(_global: &GlobalArgs, command: EmulatorCommand) -> anyhow::Resu
     }
 }
 
-/// Wait for SIGINT or SIGTERM.
+/// Wait for SIGINT, SIGTERM or SIGHUP.
 pub async fn wait_for_signal() {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
+        // SIGHUP too: a closed terminal window ends centry as cleanly as Ctrl-C does.
+        let (term, hup) = (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::hangup()),
+        );
+        match (term, hup) {
+            (Ok(mut term), Ok(mut hup)) => {
                 tokio::select! {
                     _ = tokio::signal::ctrl_c() => {}
                     _ = term.recv() => {}
+                    _ = hup.recv() => {}
                 }
             }
-            Err(_) => {
+            _ => {
                 let _ = tokio::signal::ctrl_c().await;
             }
         }

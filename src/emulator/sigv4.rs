@@ -175,19 +175,67 @@ fn secret_of(st: &EmuState, access_key_id: &str) -> Option<String> {
     }
 }
 
+/// How far a request's `X-Amz-Date` may be from the emulator's clock, as AWS allows.
+pub const MAX_SKEW: time::Duration = time::Duration::minutes(15);
+
+/// The signature does not match the one the secret gives.
+const MISMATCH: &str = "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.";
+
 /// The refusal in the protocol the request spoke.
-fn mismatch(service: Service, awsjson: bool) -> Response {
-    const MESSAGE: &str = "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.";
+fn refuse(service: Service, awsjson: bool, message: &str) -> Response {
     let err = if service == Service::Sts {
-        ApiError::new(403, "SignatureDoesNotMatch", MESSAGE).protocol(Protocol::AwsQuery)
+        ApiError::new(403, "SignatureDoesNotMatch", message).protocol(Protocol::AwsQuery)
     } else if awsjson {
-        ApiError::new(400, "InvalidSignatureException", MESSAGE)
+        ApiError::new(400, "InvalidSignatureException", message)
     } else {
-        ApiError::new(403, "InvalidSignatureException", MESSAGE)
+        ApiError::new(403, "InvalidSignatureException", message)
             .protocol(Protocol::RestJson)
             .message_member("message")
     };
     err.into_response()
+}
+
+/// `20150830T123600Z` as a time.
+fn parse_amz_date(s: &str) -> Option<time::OffsetDateTime> {
+    let format = time::macros::format_description!("[year][month][day]T[hour][minute][second]Z");
+    time::PrimitiveDateTime::parse(s, format)
+        .ok()
+        .map(time::PrimitiveDateTime::assume_utc)
+}
+
+/// Why a request signed at `amz_date` is too old or too new at `now`, if it is.
+pub fn expired(amz_date: &str, now: time::OffsetDateTime) -> Option<String> {
+    let Some(signed) = parse_amz_date(amz_date) else {
+        return Some(format!(
+            "X-Amz-Date {amz_date:?} is not in the form 20150830T123600Z"
+        ));
+    };
+    let stamp = |t: time::OffsetDateTime| {
+        format!(
+            "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
+            t.year(),
+            t.month() as u8,
+            t.day(),
+            t.hour(),
+            t.minute(),
+            t.second()
+        )
+    };
+    if signed < now - MAX_SKEW {
+        Some(format!(
+            "Signature expired: {amz_date} is now earlier than {} ({} - 15 min.)",
+            stamp(now - MAX_SKEW),
+            stamp(now)
+        ))
+    } else if signed > now + MAX_SKEW {
+        Some(format!(
+            "Signature not yet current: {amz_date} is still later than {} ({} + 15 min.)",
+            stamp(now + MAX_SKEW),
+            stamp(now)
+        ))
+    } else {
+        None
+    }
 }
 
 /// The middleware: check signed requests from known keys, pass everything else on.
@@ -224,7 +272,11 @@ pub async fn layer(State(emu): State<Arc<Emu>>, req: Request, next: Next) -> Res
     let (a, b) = (expected.as_bytes(), auth.signature.as_bytes());
     let same = a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0;
     if !same {
-        return mismatch(service, awsjson);
+        return refuse(service, awsjson, MISMATCH);
+    }
+    let amz_date = canonical_header_value(&parts.headers, "x-amz-date");
+    if let Some(why) = expired(&amz_date, time::OffsetDateTime::now_utc()) {
+        return refuse(service, awsjson, &why);
     }
     next.run(Request::from_parts(parts, Body::from(bytes)))
         .await
@@ -257,6 +309,27 @@ mod tests {
         assert_eq!(
             expected_signature(&req, &auth, "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"),
             "b97d918cfa904a5beff61c982a1b6f458b799221646efd99d3219ec94cdf2500"
+        );
+    }
+
+    #[test]
+    fn requests_signed_more_than_fifteen_minutes_away_are_refused() {
+        let now = time::macros::datetime!(2015-08-30 12:36:00 UTC);
+        assert_eq!(expired("20150830T123600Z", now), None);
+        assert_eq!(expired("20150830T122100Z", now), None);
+        assert_eq!(
+            expired("20150830T122059Z", now).unwrap(),
+            "Signature expired: 20150830T122059Z is now earlier than 20150830T122100Z (20150830T123600Z - 15 min.)"
+        );
+        assert!(
+            expired("20150830T125101Z", now)
+                .unwrap()
+                .contains("not yet current")
+        );
+        assert!(
+            expired("yesterday", now)
+                .unwrap()
+                .contains("not in the form")
         );
     }
 
