@@ -398,10 +398,14 @@ pub async fn profiles(global: &GlobalArgs, cmd: ProfilesCommand) -> anyhow::Resu
     };
     let template = match &args.template {
         Some(t) => {
-            crate::services::profile_template::check(t).map_err(|e| anyhow::anyhow!(e))?;
+            crate::services::settings::check(t).map_err(|e| anyhow::anyhow!(e))?;
             t.clone()
         }
-        None => crate::services::profile_template::load().map_err(|e| anyhow::anyhow!(e))?,
+        None => {
+            crate::services::settings::Settings::load()
+                .map_err(|e| anyhow::anyhow!(e))?
+                .profile_template
+        }
     };
     let listing = listing(&ctx).await?;
     let specs: Vec<ProfileSpec> = listing

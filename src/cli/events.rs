@@ -261,9 +261,15 @@ async fn follow(
             handle.cancel();
         }
     };
-    client
-        .follow(sources, since, FollowOptions::default(), control, &on)
-        .await;
+    // The memory bound of a tail left running: event ids remembered to drop repeats.
+    let max_events = crate::services::settings::Settings::load()
+        .map(|s| s.max_events)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let options = FollowOptions {
+        max_seen: max_events.saturating_mul(2),
+        ..FollowOptions::default()
+    };
+    client.follow(sources, since, options, control, &on).await;
     match failed.into_inner().unwrap_or_else(|e| e.into_inner()) {
         Some(e) if !is_broken_pipe(&e) => Err(e),
         _ => Ok(0),

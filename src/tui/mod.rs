@@ -128,7 +128,7 @@ async fn run_console(
         Ok(p) => (p, None),
         Err(e) => (Default::default(), Some(e.to_string())),
     };
-    let profile_template = crate::services::profile_template::load()
+    let settings = crate::services::settings::Settings::load()
         .map_err(|e| anyhow::anyhow!("{e} (fix it in centry's config.toml)"))?;
     let session = Session {
         targets,
@@ -136,7 +136,7 @@ async fn run_console(
         emulator: global.endpoint_url.is_some(),
         demo,
         read_only: global.read_only,
-        profile_template: Some(profile_template),
+        settings,
         ..Default::default()
     };
     let open_browser = !opts.no_browser;

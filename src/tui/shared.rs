@@ -169,17 +169,8 @@ pub struct Session {
     pub read_only: bool,
     /// Credentials for admin and events.
     pub admin: Option<AdminCredentials>,
-    /// How written profiles are named (`[profiles] template`; the default when `None`).
-    pub profile_template: Option<String>,
-}
-
-impl Session {
-    /// The profile-name template in force.
-    pub fn profile_template(&self) -> &str {
-        self.profile_template
-            .as_deref()
-            .unwrap_or(crate::services::profile_template::DEFAULT_TEMPLATE)
-    }
+    /// centry's own settings (profile names, how many events to hold).
+    pub settings: crate::services::settings::Settings,
 }
 
 /// Shared state views may read and touch.

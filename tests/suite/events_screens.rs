@@ -147,6 +147,41 @@ fn the_consoles_own_directory_lookups_are_hidden_until_asked_for() {
     );
 }
 
+/// `[events] max_events` bounds what the screen holds (the oldest fall off) and what the
+/// follower remembers.
+#[test]
+fn the_configured_bound_holds_the_newest_events() {
+    let mut app = render::app(true);
+    app.sh.session.admin = Some(admin());
+    app.sh.session.settings.max_events = 100;
+    let effects = app.update(Action::Command(Command::ScreenEvents));
+    assert!(
+        matches!(
+            effects.as_slice(),
+            [Effect::Events(centry::tui::events::EventsEffect::Follow {
+                max_events: 100,
+                ..
+            })]
+        ),
+        "the follower is told the bound"
+    );
+    let template = fixture::morning().into_iter().next().unwrap();
+    let many: Vec<TrailEvent> = (0..250)
+        .map(|i| {
+            let mut e = template.clone();
+            e.event_id = format!("bulk-{i:03}");
+            e.event_time = render::now() - time::Duration::seconds(i);
+            e
+        })
+        .collect();
+    send(&mut app, TrailUpdate::Events(many));
+    let store = &app.views.events.store;
+    assert_eq!(store.len(), 100);
+    assert_eq!(store.dropped, 150);
+    assert_eq!(store.all()[0].event_id, "bulk-000", "the newest stay");
+    assert_eq!(store.all()[99].event_id, "bulk-099");
+}
+
 #[test]
 fn stream_at_80x24() {
     let mut app = loaded(fixture::morning());

@@ -98,7 +98,7 @@ impl RoleView {
             .and_then(|t| t.session.clone())
             .unwrap_or_else(|| "centry".into());
         profile_name(
-            sh.session.profile_template(),
+            &sh.session.settings.profile_template,
             &self.account_name,
             &self.account_id,
             &self.role,

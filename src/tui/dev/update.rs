@@ -46,7 +46,7 @@ impl App {
             .map(
                 |(id, name, role)| crate::services::config_file::ProfileSpec {
                     name: crate::services::config_file::profile_name(
-                        self.sh.session.profile_template(),
+                        &self.sh.session.settings.profile_template,
                         &name,
                         &id,
                         &role,

@@ -67,6 +67,8 @@ pub enum EventsEffect {
         generation: u64,
         /// Time between polls.
         poll: std::time::Duration,
+        /// The memory bound (`[events] max_events`): ids remembered, events held back.
+        max_events: usize,
     },
     /// Hold new events back (the follower keeps polling and counts them).
     Pause,
@@ -89,6 +91,7 @@ pub fn run(r: &mut Runner, effect: EventsEffect) {
             sources,
             generation,
             poll,
+            max_events,
         } => {
             let cancel = r.token("events");
             let cx = r.cx.clone();
@@ -108,6 +111,8 @@ pub fn run(r: &mut Runner, effect: EventsEffect) {
                 };
                 let options = FollowOptions {
                     poll,
+                    max_seen: max_events.saturating_mul(2),
+                    max_held: max_events,
                     ..FollowOptions::default()
                 };
                 tokio::select! {

@@ -181,7 +181,8 @@ impl EventsView {
         self.own_key = Some(admin.creds.access_key_id.clone());
         self.own_events = 0;
         self.since = sh.now - WINDOWS[self.window].0;
-        self.store.clear();
+        let max_events = sh.session.settings.max_events;
+        self.store = EventStore::new(max_events);
         self.insight = Insight::default();
         self.sources.clear();
         self.malformed = 0;
@@ -198,6 +199,7 @@ impl EventsView {
             sources: self.polled.clone(),
             generation: self.generation,
             poll: self.poll,
+            max_events,
         })]
     }
 
