@@ -21,7 +21,8 @@ pub struct Cli {
     /// Options every command shares.
     #[command(flatten)]
     pub global: GlobalArgs,
-    /// Run against the embedded emulator with a demo organisation (signs in by itself).
+    /// Run against the embedded emulator with a demo organisation (signs in by itself; started
+    /// while one runs, joins that one).
     #[arg(long)]
     pub demo: bool,
     /// Sign in with a device code.
