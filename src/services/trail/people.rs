@@ -4,11 +4,16 @@
 //! directory cannot be read (access denied, another account's store), the id stays
 //! [`Resolution::Unverified`] with the reason — the screen then shows the name the event
 //! carries, marked unverified — and a denied store is not asked again.
+//!
+//! Failed sign-in steps carry only the user name that was typed (AWS masks names that match
+//! nobody). Where one identity store is in view, that name is looked up with GetUserId, so a
+//! failed attempt on a real account is shown as that person; a name the directory does not
+//! know stays as typed, unverified.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
-use crate::model::trail_event::{Person, TrailEvent};
+use crate::model::trail_event::{EventGroup, Person, TrailEvent};
 use crate::services::limiter::Limiter;
 use crate::services::{ErrorKind, ServiceError, Services};
 
@@ -44,11 +49,24 @@ pub fn store_id(identity_store_arn: &str) -> Option<&str> {
         .filter(|id| !id.is_empty())
 }
 
+/// Whether the event's user name is one typed at Identity Center's sign-in page (not an IAM
+/// user's or a role's name, which mean someone else in the directory).
+fn typed_identity_center_name(e: &TrailEvent) -> bool {
+    e.user_id.is_none()
+        && e.group == EventGroup::Signin
+        && matches!(
+            e.identity_type.as_deref(),
+            None | Some("Unknown" | "IdentityCenterUser")
+        )
+}
+
 #[derive(Default)]
 struct Cache {
     people: HashMap<(String, String), Resolution>,
     /// Stores the caller may not read, with why.
     refused: HashMap<String, ServiceError>,
+    /// Typed user names looked up: (store ARN, lower-case name) → the user id, if any.
+    names: HashMap<(String, String), Option<String>>,
 }
 
 /// Cached directory lookups.
@@ -89,26 +107,111 @@ impl People {
             .collect();
         let mut fresh = Vec::new();
         for key in wanted {
-            if self.lock().people.contains_key(&key) {
-                continue;
+            self.resolve_id(key, &mut fresh).await;
+        }
+        // Typed names (failed sign-in steps), when one identity store is in view.
+        let typed: HashSet<String> = events
+            .iter()
+            .filter(|e| typed_identity_center_name(e))
+            .filter_map(|e| e.clear_user_name().map(str::to_lowercase))
+            .collect();
+        let store = self.only_store();
+        if let Some(store) = &store {
+            for name in &typed {
+                if let Some(id) = self.user_id_for(store, name).await {
+                    self.resolve_id((store.clone(), id), &mut fresh).await;
+                }
             }
-            let r = self.look_up(&key.0, &key.1).await;
-            self.lock().people.insert(key.clone(), r.clone());
-            fresh.push((key.1, r));
         }
         let cache = self.lock();
-        for e in events.iter_mut() {
-            let (Some(arn), Some(id)) = (&e.identity_store_arn, &e.user_id) else {
-                continue;
-            };
-            if let Some(Resolution::Verified(p)) = cache.people.get(&(arn.clone(), id.clone())) {
-                e.person = Some(Person {
+        let verified =
+            |arn: &str, id: &str| match cache.people.get(&(arn.to_string(), id.to_string())) {
+                Some(Resolution::Verified(p)) => Some(Person {
                     user_name: p.user_name.clone(),
                     display_name: p.display_name.clone(),
-                });
+                }),
+                _ => None,
+            };
+        for e in events.iter_mut() {
+            e.person = match (&e.identity_store_arn, &e.user_id) {
+                (Some(arn), Some(id)) => verified(arn, id),
+                (_, None) if typed_identity_center_name(e) => store.as_ref().and_then(|arn| {
+                    let name = e.clear_user_name()?.to_lowercase();
+                    let id = cache.names.get(&(arn.clone(), name))?.as_ref()?;
+                    verified(arn, id)
+                }),
+                _ => None,
             }
+            .or(e.person.take());
         }
         fresh
+    }
+
+    /// Look up one (store, user id) unless it is known; first answers go to `fresh`.
+    async fn resolve_id(&self, key: (String, String), fresh: &mut Vec<(String, Resolution)>) {
+        if self.lock().people.contains_key(&key) {
+            return;
+        }
+        let r = self.look_up(&key.0, &key.1).await;
+        self.lock().people.insert(key.clone(), r.clone());
+        fresh.push((key.1, r));
+    }
+
+    /// The one identity store the events seen so far belong to (none, or several: `None`).
+    fn only_store(&self) -> Option<String> {
+        let cache = self.lock();
+        let stores: HashSet<&String> = cache.people.keys().map(|(arn, _)| arn).collect();
+        match stores.into_iter().collect::<Vec<_>>().as_slice() {
+            [one] => Some((*one).clone()),
+            _ => None,
+        }
+    }
+
+    /// The user id of a typed user name in `store_arn` (cached; `None` when the directory has
+    /// no such user or cannot be read).
+    async fn user_id_for(&self, store_arn: &str, name: &str) -> Option<String> {
+        let key = (store_arn.to_string(), name.to_string());
+        if let Some(known) = self.lock().names.get(&key) {
+            return known.clone();
+        }
+        let store = store_id(store_arn)?;
+        if self.lock().refused.contains_key(store) {
+            return None;
+        }
+        let client = self.svc.identity_store(false);
+        let identifier = aws_sdk_identitystore::types::AlternateIdentifier::UniqueAttribute(
+            aws_sdk_identitystore::types::UniqueAttribute::builder()
+                .attribute_path("UserName")
+                .attribute_value(aws_smithy_types::Document::String(name.to_string()))
+                .build()
+                .ok()?,
+        );
+        let result = self
+            .limiter
+            .call(|| async {
+                client
+                    .get_user_id()
+                    .identity_store_id(store)
+                    .alternate_identifier(identifier.clone())
+                    .send()
+                    .await
+                    .map_err(|e| ServiceError::from_sdk("GetUserId", e))
+            })
+            .await;
+        let id = match result {
+            Ok(out) => Some(out.user_id().to_string()),
+            Err(e) => {
+                if matches!(
+                    e.kind,
+                    ErrorKind::AccessDenied | ErrorKind::CredentialsInvalid
+                ) {
+                    self.lock().refused.insert(store.to_string(), e);
+                }
+                None
+            }
+        };
+        self.lock().names.insert(key, id.clone());
+        id
     }
 
     async fn look_up(&self, arn: &str, user_id: &str) -> Resolution {
@@ -167,6 +270,40 @@ impl People {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_names_typed_at_identity_centers_sign_in_are_looked_up() {
+        let parse = |json: serde_json::Value| {
+            crate::model::trail_event::parse_record(&json).expect("a record")
+        };
+        let base = |source: &str, name: &str, identity: serde_json::Value| {
+            serde_json::json!({
+                "eventVersion": "1.08", "eventID": "e1", "eventTime": "2025-01-01T00:00:00Z",
+                "eventSource": source, "eventName": name, "userIdentity": identity,
+            })
+        };
+        let failed = parse(base(
+            "signin.amazonaws.com",
+            "CredentialVerification",
+            serde_json::json!({"type": "Unknown", "userName": "user1"}),
+        ));
+        assert!(typed_identity_center_name(&failed));
+        let iam_console = parse(base(
+            "signin.amazonaws.com",
+            "ConsoleLogin",
+            serde_json::json!({"type": "IAMUser", "userName": "bob"}),
+        ));
+        assert!(
+            !typed_identity_center_name(&iam_console),
+            "an IAM user is not a directory user"
+        );
+        let admin_call = parse(base(
+            "sso.amazonaws.com",
+            "CreateAccountAssignment",
+            serde_json::json!({"type": "Unknown", "userName": "user1"}),
+        ));
+        assert!(!typed_identity_center_name(&admin_call));
+    }
 
     #[test]
     fn store_ids_come_from_the_arn() {

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use time::{Duration, OffsetDateTime};
 
 use crate::model::trail_event::classify::is_mfa_device_change;
-use crate::model::trail_event::{EventGroup, Outcome, TrailEvent, Who};
+use crate::model::trail_event::{EventGroup, Outcome, Person, TrailEvent, Who};
 
 /// Facts derived from all held events.
 #[derive(Debug, Default, Clone)]
@@ -22,6 +22,8 @@ pub struct Insight {
     /// The name typed by each user id (from their own sign-in steps), for ids the directory did
     /// not resolve.
     pub typed_names: HashMap<String, String>,
+    /// The person the directory named in each sign-in chain: `AuthWorkflowID` → person.
+    pub chain_people: HashMap<String, Person>,
 }
 
 /// Why a row stands out.
@@ -62,6 +64,11 @@ impl Insight {
                 out.chain_names
                     .entry(flow.clone())
                     .or_insert_with(|| name.to_string());
+            }
+            if let (Some(flow), Some(p)) = (&e.auth_workflow_id, &e.person) {
+                out.chain_people
+                    .entry(flow.clone())
+                    .or_insert_with(|| p.clone());
             }
             if let (Some(id), Some(name)) = (&e.user_id, e.clear_user_name()) {
                 out.typed_names
@@ -126,6 +133,15 @@ impl Insight {
 
     /// Who, for the person column.
     pub fn who_label(&self, e: &TrailEvent) -> String {
+        // A step that names nobody, in a chain whose other steps the directory resolved.
+        if matches!(e.who(), Who::Nobody | Who::Masked)
+            && let Some(p) = e
+                .auth_workflow_id
+                .as_ref()
+                .and_then(|flow| self.chain_people.get(flow))
+        {
+            return Who::Person(p).label();
+        }
         match (e.who(), self.chain_name(e)) {
             (Who::UserId(id), _) if self.typed_names.contains_key(id) => {
                 format!("{} (unverified)", self.typed_names[id])
@@ -133,6 +149,8 @@ impl Insight {
             (Who::Nobody | Who::Masked, Some(name)) if !is_masked(name) => {
                 format!("{name} (unverified)")
             }
+            // The chain's typed name was masked: a name the directory does not know.
+            (Who::Nobody, Some(_)) => Who::Masked.label(),
             (who, _) => who.label(),
         }
     }
@@ -456,6 +474,19 @@ mod tests {
         );
         let first = events.iter().find(|e| e.event_id == "1").unwrap();
         assert_eq!(i.highlight(first), None, "no history to compare with");
+
+        // Once the directory has named the typed user, the failed step takes that person.
+        let mut resolved = sample();
+        for e in resolved.iter_mut().filter(|e| e.event_id == "2") {
+            e.person = Some(Person {
+                user_name: "ana".into(),
+                display_name: Some("Ana Silva".into()),
+            });
+        }
+        let i = Insight::analyse(&resolved);
+        let failed = resolved.iter().find(|e| e.event_id == "3").unwrap();
+        assert_eq!(i.who_label(failed), "Ana Silva");
+        assert_eq!(i.person_key(failed).as_deref(), Some("ana"));
     }
 
     #[test]
