@@ -36,8 +36,14 @@ fn env() -> Env {
 
 impl Env {
     fn run(&self, program: &str, args: &[&str]) -> Output {
+        self.run_with(program, args, &[])
+    }
+
+    /// Run with extra environment variables.
+    fn run_with(&self, program: &str, args: &[&str], extra: &[(&str, &Path)]) -> Output {
         Command::new(program)
             .args(args)
+            .envs(extra.iter().map(|(k, v)| (*k, *v)))
             .env("HOME", self.home.path())
             .env_remove("AWS_PROFILE")
             .env_remove("AWS_CONFIG_FILE")
@@ -337,17 +343,11 @@ fn profiles_populate_names_profiles_by_the_configured_template_and_prunes_its_ow
     )
     .unwrap();
     let with_config = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_centry"))
-            .args(args)
-            .env("HOME", e.home.path())
-            .env_remove("AWS_PROFILE")
-            .env_remove("AWS_CONFIG_FILE")
-            .env("AWS_ENDPOINT_URL", e.emu.endpoint_url())
-            .env("CENTRY_CACHE_DIR", e.home.path().join("centry-cache"))
-            .env("CENTRY_DATA_DIR", e.home.path().join("centry-data"))
-            .env("CENTRY_CONFIG_DIR", &centry_config)
-            .output()
-            .unwrap()
+        e.run_with(
+            env!("CARGO_BIN_EXE_centry"),
+            args,
+            &[("CENTRY_CONFIG_DIR", &centry_config)],
+        )
     };
     let out = with_config(&["profiles", "populate", "--sso-session", "acme"]);
     assert!(out.status.success(), "{}", text(&out));

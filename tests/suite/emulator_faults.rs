@@ -222,14 +222,16 @@ async fn a_rate_limit_answers_each_services_own_throttling_error() {
     }
     assert_eq!(status, Some(429));
 
-    // With retries on, the SDK waits out the limit and every call succeeds.
+    // With retries on, the SDK waits out the limit and every call succeeds. (Paced at about
+    // twice the limit: a burst would exhaust the SDK's three attempts on a loaded machine.)
     let patient_admin = svc.sso_admin(true);
-    for _ in 0..6 {
+    for _ in 0..8 {
         patient_admin
             .list_permission_sets()
             .instance_arn(INSTANCE)
             .send()
             .await
             .expect("retried past the rate limit");
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
     }
 }

@@ -63,6 +63,18 @@ async fn centry(emu: Option<&Emulator>, args: &[&str]) -> Output {
     out
 }
 
+/// `user` signs in (with the browser's user agent) and lists their accounts.
+async fn sign_in_and_list_accounts(emu: &Emulator, user: &str) {
+    let token = sign_in_as(emu, user, UA).await;
+    common::services(emu)
+        .sso(true)
+        .list_accounts()
+        .access_token(&token)
+        .send()
+        .await
+        .unwrap();
+}
+
 fn lines(out: &Output) -> Vec<Value> {
     String::from_utf8_lossy(&out.stdout)
         .lines()
@@ -75,14 +87,7 @@ async fn lookup_events_as_json_lines_csv_and_a_table() {
     let emu = common::with(demo_without_history(), |_| {}).await;
     let (_, _, _, code) = start_device(&emu).await;
     answer_device_page(&emu, &code, "priya.raman", "wrong", "approve", UA).await;
-    let token = sign_in_as(&emu, "priya.raman", UA).await;
-    common::services(&emu)
-        .sso(true)
-        .list_accounts()
-        .access_token(&token)
-        .send()
-        .await
-        .unwrap();
+    sign_in_and_list_accounts(&emu, "priya.raman").await;
 
     let out = centry(Some(&emu), &["events", "--since", "1h", "--json"]).await;
     assert!(
@@ -256,14 +261,7 @@ async fn no_credentials_is_a_clear_error() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn log_files_resolve_people_when_asked() {
     let emu = common::with(demo_without_history(), |_| {}).await;
-    let token = sign_in_as(&emu, "priya.raman", UA).await;
-    common::services(&emu)
-        .sso(true)
-        .list_accounts()
-        .access_token(&token)
-        .send()
-        .await
-        .unwrap();
+    sign_in_and_list_accounts(&emu, "priya.raman").await;
     // The portal's records, as CloudTrail would deliver them to S3.
     let page = common::operator(&emu)
         .cloudtrail(true)
