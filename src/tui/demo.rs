@@ -44,6 +44,38 @@ pub enum Demo {
     Joined(DemoEndpoint),
 }
 
+/// Demo sandboxes untouched for this long are a killed demo's leftovers.
+pub const STALE_SANDBOX: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
+
+/// A fresh sandbox folder under `tmp` for this demo's tokens, caches and profiles, after
+/// removing sandboxes a killed demo left (untouched for [`STALE_SANDBOX`]). Fresh every run: a
+/// later process with the same pid must not find another demo's tokens and listings.
+pub fn sandbox_dir(tmp: &Path) -> PathBuf {
+    if let Ok(entries) = std::fs::read_dir(tmp) {
+        for entry in entries.filter_map(Result::ok) {
+            let stale = entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age > STALE_SANDBOX);
+            let ours = entry
+                .file_name()
+                .to_string_lossy()
+                .starts_with("centry-demo-")
+                && entry.file_type().is_ok_and(|t| t.is_dir());
+            if ours && stale {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+    }
+    tmp.join(format!(
+        "centry-demo-{}-{}",
+        std::process::id(),
+        uuid::Uuid::new_v4().simple()
+    ))
+}
+
 /// The registry file, outside any sandbox: `<cache dir>/demo.json`.
 pub fn registry_path() -> Option<PathBuf> {
     crate::paths::cache_dir().map(|d| d.join("demo.json"))
@@ -144,6 +176,32 @@ async fn answers(found: &DemoEndpoint) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sandboxes_are_fresh_and_a_killed_demos_old_one_is_removed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let old = tmp.path().join("centry-demo-1-0123");
+        let recent = tmp.path().join("centry-demo-2-4567");
+        let other = tmp.path().join("someone-else");
+        for d in [&old, &recent, &other] {
+            std::fs::create_dir(d).unwrap();
+        }
+        let day_ago =
+            std::time::SystemTime::now() - STALE_SANDBOX - std::time::Duration::from_secs(60);
+        std::fs::File::open(&old)
+            .unwrap()
+            .set_modified(day_ago)
+            .unwrap();
+        std::fs::File::open(&other)
+            .unwrap()
+            .set_modified(day_ago)
+            .unwrap();
+        let a = sandbox_dir(tmp.path());
+        let b = sandbox_dir(tmp.path());
+        assert_ne!(a, b, "every run gets its own folder");
+        assert!(!old.exists(), "a day-old demo folder is a leftover");
+        assert!(recent.exists() && other.exists());
+    }
 
     #[tokio::test]
     async fn a_second_demo_joins_the_first_and_a_stale_registry_is_replaced() {

@@ -65,13 +65,7 @@ pub async fn run(global: GlobalArgs, demo: bool, opts: ConsoleOptions) -> anyhow
     let mut demo_dir: Option<std::path::PathBuf> = None;
     if demo {
         let found = demo::start_or_join(demo::registry_path()).await?;
-        // A fresh folder every run: a demo killed without cleaning up leaves its folder, and a
-        // later process with the same pid must not find that demo's tokens and listings.
-        let dir = std::env::temp_dir().join(format!(
-            "centry-demo-{}-{}",
-            std::process::id(),
-            uuid::Uuid::new_v4().simple()
-        ));
+        let dir = demo::sandbox_dir(&std::env::temp_dir());
         crate::paths::sandbox(dir.clone());
         demo_dir = Some(dir);
         let at = found.endpoint();
