@@ -251,4 +251,13 @@ fn demo_chain_screen_fills_in_link_by_link_after_signing_in_at_the_idp() {
     t.keys(&["8"]);
     let s = t.wait_for("Acme Analytics Portal JWT bearer");
     assert!(s.contains("Who may exchange tokens for it"), "{s}");
+
+    // The security console shows the exchange, attributed to the person.
+    t.keys(&["6", "/"]);
+    t.type_text("user:jordan.lee");
+    t.keys(&["Enter"]);
+    t.wait_until("the token exchange, as Jordan Lee", |s| {
+        s.lines()
+            .any(|l| l.contains("Jordan Lee") && l.contains("CreateTokenWithIAM"))
+    });
 }
