@@ -21,7 +21,7 @@ pub struct TargetArgs {
 pub enum TargetError {
     /// Nothing configured.
     #[error(
-        "nothing to sign in to: give --start-url URL --sso-region REGION, or add an [sso-session] to {0}"
+        "nothing to sign in to: give --start-url URL --sso-region REGION, or add an [sso-session] to {0} (or try everything on the built-in emulator: centry --demo)"
     )]
     Nothing(String),
     /// The named session does not exist.
