@@ -12,7 +12,7 @@ use super::{Ctx, GlobalArgs, clear_progress, explain, warn_sections};
 use crate::cli::output::{Format, Row, print_rows};
 use crate::model::inventory::{InstanceInfo, PermissionSetInfo};
 use crate::model::permission_set::pretty_policy;
-use crate::model::snapshot::plan::{self, PlannedCreate};
+use crate::model::snapshot::plan::{self, PlannedAppCreate, PlannedCreate};
 use crate::model::snapshot::{self, Snapshot};
 use crate::model::text::sanitize;
 use crate::services::admin::{Admin, permission_sets, restore as apply};
@@ -244,12 +244,30 @@ fn planned_row(action: &'static str, p: &PlannedCreate, note: Option<String>) ->
     }
 }
 
+fn planned_app_row(action: &'static str, p: &PlannedAppCreate, note: Option<String>) -> PlanRow {
+    PlanRow {
+        action,
+        account_id: String::new(),
+        permission_set_name: p.application_name.clone(),
+        permission_set_arn: Some(p.application_arn.clone()),
+        principal_type: p.principal_kind.as_str(),
+        principal_name: Some(p.principal_name.clone()),
+        principal_id: Some(p.principal_id.clone()),
+        note,
+    }
+}
+
 fn plan_rows(p: &plan::RestorePlan) -> Vec<PlanRow> {
     let mut rows: Vec<PlanRow> = p
         .create
         .iter()
         .map(|c| planned_row("CreateAccountAssignment", c, None))
         .collect();
+    rows.extend(
+        p.create_apps
+            .iter()
+            .map(|c| planned_app_row("CreateApplicationAssignment", c, None)),
+    );
     rows.extend(p.unresolved.iter().map(|u| PlanRow {
         action: "unresolvable",
         account_id: u.grant.account_id.clone(),
@@ -260,15 +278,24 @@ fn plan_rows(p: &plan::RestorePlan) -> Vec<PlanRow> {
         principal_id: None,
         note: Some(u.reason.clone()),
     }));
-    rows.extend(p.manual_apps.iter().map(|m| PlanRow {
-        action: "application (by hand)",
-        account_id: String::new(),
-        permission_set_name: m.grant.application_name.clone(),
-        permission_set_arn: m.application_arn.clone(),
-        principal_type: m.grant.principal.kind.as_str(),
-        principal_name: m.grant.principal.name.clone(),
-        principal_id: m.principal_id.clone(),
-        note: Some("centry recreates account assignments only".into()),
+    rows.extend(p.manual_apps.iter().map(|m| {
+        PlanRow {
+            action: "application (by hand)",
+            account_id: String::new(),
+            permission_set_name: m.grant.application_name.clone(),
+            permission_set_arn: m.application_arn.clone(),
+            principal_type: m.grant.principal.kind.as_str(),
+            principal_name: m.grant.principal.name.clone(),
+            principal_id: m.principal_id.clone(),
+            note: Some(
+                match (&m.application_arn, &m.principal_id) {
+                    (None, _) => "no application of that name in this instance",
+                    (_, None) => "no such user or group in this directory",
+                    _ => "recreate by hand",
+                }
+                .into(),
+            ),
+        }
     }));
     rows
 }
@@ -292,13 +319,14 @@ pub async fn restore(ctx: &Ctx, admin: &Admin, args: RestoreArgs) -> anyhow::Res
     let current = ctx.inventory(admin, &inst, true).await?;
     let p = plan::plan(&snap, &current)?;
     eprintln!(
-        "{} to create, {} already in place, {} cannot be resolved, {} application assignments to recreate by hand",
+        "{} account and {} application assignments to create, {} already in place, {} cannot be resolved, {} application assignments to recreate by hand",
         p.create.len(),
+        p.create_apps.len(),
         p.present,
         p.unresolved.len(),
         p.manual_apps.len()
     );
-    if args.plan || p.create.is_empty() {
+    if args.plan || (p.create.is_empty() && p.create_apps.is_empty()) {
         ctx.print(&plan_rows(&p))?;
         return Ok(if p.unresolved.is_empty() {
             0
@@ -312,8 +340,9 @@ pub async fn restore(ctx: &Ctx, admin: &Admin, args: RestoreArgs) -> anyhow::Res
     );
     if !args.yes
         && !confirm(&format!(
-            "Create {} account assignments in {}?",
+            "Create {} account and {} application assignments in {}?",
             p.create.len(),
+            p.create_apps.len(),
             sanitize(&inst.arn)
         ))?
     {
@@ -321,8 +350,13 @@ pub async fn restore(ctx: &Ctx, admin: &Admin, args: RestoreArgs) -> anyhow::Res
         return Ok(1);
     }
     let outcome = apply::apply(admin, &inst.arn, &p.create).await;
+    let apps = match &outcome {
+        Ok(_) => Some(apply::apply_apps(admin, &p.create_apps).await),
+        Err(_) => None,
+    };
     clear_progress();
     let outcome = outcome.map_err(explain)?;
+    let apps = apps.transpose().map_err(explain)?.unwrap_or_default();
     let mut rows: Vec<PlanRow> = outcome
         .created
         .iter()
@@ -334,13 +368,24 @@ pub async fn restore(ctx: &Ctx, admin: &Admin, args: RestoreArgs) -> anyhow::Res
             .iter()
             .map(|(c, why)| planned_row("failed", c, Some(why.clone()))),
     );
+    rows.extend(
+        apps.created
+            .iter()
+            .map(|c| planned_app_row("created", c, None)),
+    );
+    rows.extend(
+        apps.failed
+            .iter()
+            .map(|(c, why)| planned_app_row("failed", c, Some(why.clone()))),
+    );
     ctx.print(&rows)?;
     eprintln!(
         "{} created, {} failed",
-        outcome.created.len(),
-        outcome.failed.len()
+        outcome.created.len() + apps.created.len(),
+        outcome.failed.len() + apps.failed.len()
     );
-    Ok(if outcome.failed.is_empty() && p.unresolved.is_empty() {
+    let all_made = outcome.failed.is_empty() && apps.failed.is_empty();
+    Ok(if all_made && p.unresolved.is_empty() {
         0
     } else {
         1

@@ -111,6 +111,39 @@ pub fn describe_application(st: &mut State, call: &Call) -> Result<Value, ApiErr
     Ok(application_json(st, i))
 }
 
+/// CreateApplicationAssignment / DeleteApplicationAssignment: synchronous, as in AWS. Creating
+/// an assignment that exists changes nothing; deleting one that does not is
+/// ResourceNotFoundException.
+pub fn write_assignment(st: &mut State, call: &Call) -> Result<Value, ApiError> {
+    let app = application(st, call)?;
+    let (kind, id) = super::principal(st, call)?;
+    let name = match kind {
+        PrincipalKind::User => st.org.users[st.idx.user_by_id[&id]].user_name.clone(),
+        PrincipalKind::Group => st.org.groups[st.idx.group_by_id[&id]].display_name.clone(),
+    };
+    let list = &mut st.org.applications[app].assignments;
+    let at = list
+        .iter()
+        .position(|p| p.principal_type == kind && p.principal == name);
+    match (call.op, at) {
+        ("CreateApplicationAssignment", None) => list.push(crate::emulator::org::PrincipalRef {
+            principal_type: kind,
+            principal: name,
+        }),
+        ("CreateApplicationAssignment", Some(_)) => {}
+        (_, Some(i)) => {
+            list.remove(i);
+        }
+        (_, None) => {
+            return Err(not_found(format!(
+                "{} {id} is not assigned to the application",
+                kind_str(kind)
+            )));
+        }
+    }
+    Ok(json!({}))
+}
+
 /// The resolved (kind, id) principals assigned to an application.
 fn assigned(st: &State, app: usize) -> Vec<(PrincipalKind, String)> {
     st.org.applications[app]

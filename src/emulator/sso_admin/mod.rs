@@ -73,6 +73,10 @@ pub fn dispatch(call: &Call, emu: &Arc<Emu>) -> Response {
         "DescribeAccountAssignmentDeletionStatus" => read(assignment_ops::describe_deletion),
         "ListAccountAssignmentCreationStatus" => read(assignment_ops::list_creation),
         "ListAccountAssignmentDeletionStatus" => read(assignment_ops::list_deletion),
+        "CreateApplicationAssignment" | "DeleteApplicationAssignment" => call
+            .run(guard(Power::SsoWrite, false), |st, _| {
+                applications::write_assignment(st, call)
+            }),
         "CreateAccountAssignment" | "DeleteAccountAssignment" => {
             call.run(guard(Power::SsoWrite, false), |st, _| {
                 settle_assignment_ops(st);

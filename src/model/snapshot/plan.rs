@@ -1,10 +1,9 @@
-//! The restore plan: which CreateAccountAssignment calls would recreate a snapshot in the
-//! current instance. Names are resolved to today's ids (UserName and group DisplayName in the
-//! current directory, permission set names in the current instance); grants already present
-//! are skipped; what cannot be resolved is reported with the reason, never guessed.
-//! Application assignments are listed with their resolved ids but not recreated (the seed's
-//! warning applies: AWS-managed applications keep ids from the old source and need
-//! redeploying case by case).
+//! The restore plan: which CreateAccountAssignment and CreateApplicationAssignment calls would
+//! recreate a snapshot in the current instance. Names are resolved to today's ids (UserName and
+//! group DisplayName in the current directory, permission set and application names in the
+//! current instance); grants already present are skipped; what cannot be resolved is reported
+//! with the reason, never guessed — an application that is gone (AWS-managed applications may
+//! need redeploying after an identity-source change) is left for the administrator.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -49,7 +48,23 @@ pub struct Unresolved {
     pub reason: String,
 }
 
-/// An application assignment to recreate by hand.
+/// One CreateApplicationAssignment call.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct PlannedAppCreate {
+    /// ApplicationArn (current).
+    pub application_arn: String,
+    /// For people reading the plan.
+    pub application_name: String,
+    /// PrincipalType.
+    pub principal_kind: PrincipalKind,
+    /// PrincipalId (current).
+    pub principal_id: String,
+    /// For people reading the plan.
+    pub principal_name: String,
+}
+
+/// An application assignment to recreate by hand (its application or principal is not in the
+/// current instance).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ManualApp {
     /// The grant as snapshotted.
@@ -69,7 +84,9 @@ pub struct RestorePlan {
     pub present: usize,
     /// Snapshot grants that cannot be recreated.
     pub unresolved: Vec<Unresolved>,
-    /// Application grants missing now, for the administrator to recreate.
+    /// Application assignment calls to make.
+    pub create_apps: Vec<PlannedAppCreate>,
+    /// Application grants that cannot be recreated here, for the administrator.
     pub manual_apps: Vec<ManualApp>,
 }
 
@@ -221,17 +238,26 @@ pub fn plan(snap: &Snapshot, current: &Inventory) -> Result<RestorePlan, PlanErr
                 }),
                 _ => false,
             };
-            if present {
-                out.present += 1;
-            } else {
-                out.manual_apps.push(ManualApp {
+            match (present, pid, arn) {
+                (true, _, _) => out.present += 1,
+                (false, Some(principal_id), Some(application_arn)) => {
+                    out.create_apps.push(PlannedAppCreate {
+                        application_arn,
+                        application_name: g.application_name.clone(),
+                        principal_kind: g.principal.kind,
+                        principal_id,
+                        principal_name: g.principal.name.clone().unwrap_or_default(),
+                    })
+                }
+                (false, principal_id, application_arn) => out.manual_apps.push(ManualApp {
                     grant: g.clone(),
-                    principal_id: pid,
-                    application_arn: arn,
-                });
+                    principal_id,
+                    application_arn,
+                }),
             }
         }
     }
+    out.create_apps.sort();
     Ok(out)
 }
 

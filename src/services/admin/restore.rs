@@ -1,14 +1,15 @@
 //! Applying a restore plan: one CreateAccountAssignment per planned grant, each followed to
 //! its end with DescribeAccountAssignmentCreationStatus under exponential back-off (the
 //! writes are asynchronous), at most [`WRITES_IN_FLIGHT`] at once because the service caps
-//! outstanding assignment operations. Failures are collected, never stop the rest.
+//! outstanding assignment operations; then one CreateApplicationAssignment per planned
+//! application grant (synchronous). Failures are collected, never stop the rest.
 
 use std::time::Duration;
 
 use aws_sdk_ssoadmin::types::{PrincipalType, StatusValues, TargetType};
 
 use super::{Admin, sdk};
-use crate::model::snapshot::plan::PlannedCreate;
+use crate::model::snapshot::plan::{PlannedAppCreate, PlannedCreate};
 use crate::services::ServiceError;
 
 /// Assignment writes outstanding at once (the service allows 10–15).
@@ -119,6 +120,55 @@ pub async fn apply(
         })
         .await?;
     let mut out = Outcome::default();
+    for (p, r) in results {
+        match r {
+            Ok(()) => out.created.push(p),
+            Err(reason) => out.failed.push((p, reason)),
+        }
+    }
+    out.created.sort();
+    out.failed.sort();
+    Ok(out)
+}
+
+/// What happened to each planned application assignment.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AppOutcome {
+    /// Created.
+    pub created: Vec<PlannedAppCreate>,
+    /// Not created, with the reason.
+    pub failed: Vec<(PlannedAppCreate, String)>,
+}
+
+/// Make the planned CreateApplicationAssignment calls.
+pub async fn apply_apps(
+    admin: &Admin,
+    plan: &[PlannedAppCreate],
+) -> Result<AppOutcome, ServiceError> {
+    let results = admin
+        .each("restore applications", plan.to_vec(), |p| async move {
+            let r = admin
+                .call(|| async {
+                    admin
+                        .sso
+                        .create_application_assignment()
+                        .application_arn(&p.application_arn)
+                        .principal_type(PrincipalType::from(p.principal_kind.as_str()))
+                        .principal_id(&p.principal_id)
+                        .send()
+                        .await
+                        .map_err(sdk("CreateApplicationAssignment"))
+                })
+                .await
+                .map(|_| ())
+                .map_err(|e| format!("{}: {}", e.operation, e.message));
+            if admin.cancel.is_cancelled() {
+                return Err(super::cancelled());
+            }
+            Ok((p, r))
+        })
+        .await?;
+    let mut out = AppOutcome::default();
     for (p, r) in results {
         match r {
             Ok(()) => out.created.push(p),

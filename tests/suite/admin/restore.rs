@@ -1,6 +1,7 @@
-//! Snapshot → wipe every assignment (DeleteAccountAssignment as the operator) → restore →
-//! snapshot gives the same grants, on the demo organisation and a generated one; failed
-//! creations are reported with the service's reason.
+//! Snapshot → wipe every assignment (DeleteAccountAssignment and DeleteApplicationAssignment
+//! as the operator) → restore → snapshot gives the same grants, account and application ones,
+//! on the demo organisation and a generated one; failed creations are reported with the
+//! service's reason.
 
 use std::time::Duration;
 
@@ -43,43 +44,65 @@ async fn wipe(emu: &Emulator, inv: &Inventory) {
         }
         tokio::time::sleep(Duration::from_millis(350)).await;
     }
+    for g in &inv.app_assignments {
+        sso.delete_application_assignment()
+            .application_arn(&g.application_arn)
+            .principal_type(PrincipalType::from(g.principal_kind.as_str()))
+            .principal_id(&g.principal_id)
+            .send()
+            .await
+            .expect("DeleteApplicationAssignment");
+    }
 }
 
-async fn round_trip(emu: Emulator) {
+/// The round trip; returns the snapshot it restored.
+async fn round_trip(emu: Emulator) -> Snapshot {
     let before = take(&emu).await;
     let snap = Snapshot::from_inventory(&before).unwrap();
     assert!(snap.account_assignments.len() > 20);
     wipe(&emu, &before).await;
     let empty = take(&emu).await;
     assert!(empty.assignments.is_empty(), "wiped");
+    assert!(empty.app_assignments.is_empty(), "wiped");
 
     let p = plan::plan(&snap, &empty).unwrap();
     assert_eq!(p.create.len(), snap.account_assignments.len());
+    assert_eq!(p.create_apps.len(), snap.application_assignments.len());
     assert!(p.unresolved.is_empty(), "{:?}", p.unresolved);
+    assert!(p.manual_apps.is_empty(), "{:?}", p.manual_apps);
     let a = admin(&common::operator(&emu));
     let outcome = restore::apply(&a, &empty.instance.arn, &p.create)
         .await
         .unwrap();
     assert!(outcome.failed.is_empty(), "{:?}", outcome.failed);
     assert_eq!(outcome.created.len(), p.create.len());
+    let apps = restore::apply_apps(&a, &p.create_apps).await.unwrap();
+    assert!(apps.failed.is_empty(), "{:?}", apps.failed);
+    assert_eq!(apps.created.len(), p.create_apps.len());
 
     let after = take(&emu).await;
     let again = Snapshot::from_inventory(&after).unwrap();
     assert_eq!(again.account_assignments, snap.account_assignments);
+    assert_eq!(again.application_assignments, snap.application_assignments);
     assert!(snapshot::diff(&snap, &again).is_empty());
     assert_eq!(after.assignments, before.assignments);
     // Restoring again is a no-op.
     let p = plan::plan(&snap, &after).unwrap();
-    assert!(p.create.is_empty());
+    assert!(p.create.is_empty() && p.create_apps.is_empty());
     assert_eq!(
         p.present,
         snap.account_assignments.len() + snap.application_assignments.len()
     );
+    snap
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn demo_snapshot_wipe_restore_snapshot_gives_the_same_grants() {
-    round_trip(common::demo().await).await;
+    let snap = round_trip(common::demo().await).await;
+    assert!(
+        snap.application_assignments.len() >= 5,
+        "the demo's application assignments came back too"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
