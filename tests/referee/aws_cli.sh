@@ -152,6 +152,28 @@ grep -q "(ResourceNotFoundException)" "$work/err" || fail "expected ResourceNotF
 passed=$((passed + 1))
 echo "referee: ok   sso-admin modeled error (ResourceNotFoundException)"
 
+# An application assignment written and removed again (synchronous writes, as in AWS).
+app="arn:aws:sso::$mgmt:application/ssoins-72230000c0ffee01/apl-c00dbbc9dadfbe1e"
+check "sso-admin list-application-assignments" \
+    "isinstance(out['ApplicationAssignments'], list) and all(a['ApplicationArn'] == '$app' for a in out['ApplicationAssignments'])" \
+    -- sso-admin list-application-assignments --application-arn "$app"
+ana_id="$(aws --endpoint-url "$endpoint" --output text identitystore get-user-id --identity-store-id "$store" \
+    --alternate-identifier '{"UniqueAttribute":{"AttributePath":"UserName","AttributeValue":"ana.silva"}}' --query UserId)"
+aws --endpoint-url "$endpoint" sso-admin delete-application-assignment --application-arn "$app" \
+    --principal-type USER --principal-id "$ana_id" >/dev/null 2>&1 || true
+aws --endpoint-url "$endpoint" sso-admin create-application-assignment --application-arn "$app" \
+    --principal-type USER --principal-id "$ana_id" >/dev/null 2>"$work/err" \
+    || fail "sso-admin create-application-assignment: $(cat "$work/err")"
+check "sso-admin create-application-assignment" \
+    "any(a['PrincipalId'] == '$ana_id' and a['PrincipalType'] == 'USER' for a in out['ApplicationAssignments'])" \
+    -- sso-admin list-application-assignments --application-arn "$app"
+aws --endpoint-url "$endpoint" sso-admin delete-application-assignment --application-arn "$app" \
+    --principal-type USER --principal-id "$ana_id" >/dev/null 2>"$work/err" \
+    || fail "sso-admin delete-application-assignment: $(cat "$work/err")"
+check "sso-admin delete-application-assignment" \
+    "not any(a['PrincipalId'] == '$ana_id' for a in out['ApplicationAssignments'])" \
+    -- sso-admin list-application-assignments --application-arn "$app"
+
 check "identitystore list-users" \
     "len(out['Users']) == 12 and 'ana.silva' in [u['UserName'] for u in out['Users']] and all(ts(u['CreatedAt']) for u in out['Users'])" \
     -- identitystore list-users --identity-store-id "$store" --page-size 5
