@@ -36,6 +36,7 @@ fn main() {
                 let opts = centry::tui::ConsoleOptions {
                     flow,
                     no_browser: cli.no_browser,
+                    baseline: cli.baseline,
                 };
                 centry::cli::console(cli.global, cli.demo, opts).await
             }

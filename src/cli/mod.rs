@@ -34,6 +34,10 @@ pub struct Cli {
     /// Never open a browser; show the URL instead.
     #[arg(long)]
     pub no_browser: bool,
+    /// Compare the admin inventory with this snapshot (`centry admin snapshot`, or `S` in the
+    /// console) on the admin screen's Diff view.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<std::path::PathBuf>,
     /// What to do (the full-screen console when absent).
     #[command(subcommand)]
     pub command: Option<Command>,

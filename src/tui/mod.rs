@@ -40,13 +40,30 @@ use keymap::Keymap;
 use shared::Session;
 use terminal::TerminalGuard;
 
-/// How the console was asked to sign in.
-#[derive(Debug, Clone, Copy, Default)]
+/// How the console was started.
+#[derive(Debug, Clone, Default)]
 pub struct ConsoleOptions {
     /// Force a flow.
     pub flow: Option<Flow>,
     /// Do not open a browser.
     pub no_browser: bool,
+    /// A snapshot file the admin diff compares with.
+    pub baseline: Option<std::path::PathBuf>,
+}
+
+/// Read the snapshot the admin diff should compare with, named by its file.
+fn load_baseline(
+    path: &std::path::Path,
+) -> anyhow::Result<(crate::model::snapshot::Snapshot, String)> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| anyhow::anyhow!("--baseline: cannot read {}: {e}", path.display()))?;
+    let snap = crate::model::snapshot::Snapshot::parse(&text)
+        .map_err(|e| anyhow::anyhow!("--baseline {}: {e}", path.display()))?;
+    let name = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    Ok((snap, name))
 }
 
 pub use demo::DEMO_USER;
@@ -122,6 +139,7 @@ async fn run_console(
         Ok(p) => (p, None),
         Err(e) => (Default::default(), Some(e.to_string())),
     };
+    let baseline = opts.baseline.as_deref().map(load_baseline).transpose()?;
     let settings = crate::services::settings::Settings::load()
         .map_err(|e| anyhow::anyhow!("{e} (fix it in centry's config.toml)"))?;
     let session = Session {
@@ -146,6 +164,9 @@ async fn run_console(
         },
         open_browser,
     );
+    if baseline.is_some() {
+        app.views.admin.baseline = baseline;
+    }
     if let Some(pid) = joined {
         app.sh.flash(widgets::Flash::info(format!(
             "joined the demo running in another terminal (process {pid})"

@@ -161,6 +161,15 @@ impl AdminView {
         if let Some(n) = &self.notice {
             out.push(Line::styled(sanitize(n).into_owned(), th.warn()));
         }
+        if self.tab == Tab::Diff
+            && self.stack.is_empty()
+            && let Some((_, label)) = &self.baseline
+        {
+            out.push(Line::styled(
+                format!("compared with {}", sanitize(label)),
+                th.dim(),
+            ));
+        }
         out
     }
 
