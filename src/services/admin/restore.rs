@@ -29,13 +29,41 @@ pub fn backoff(n: u32) -> Duration {
     FIRST_WAIT.saturating_mul(1 << n.min(16)).min(MAX_WAIT)
 }
 
-/// What happened to each planned call.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Outcome {
+/// What happened to each planned call (account assignments by default).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome<P = PlannedCreate> {
     /// Created.
-    pub created: Vec<PlannedCreate>,
+    pub created: Vec<P>,
     /// Not created, with the reason.
-    pub failed: Vec<(PlannedCreate, String)>,
+    pub failed: Vec<(P, String)>,
+}
+
+/// What happened to each planned application assignment.
+pub type AppOutcome = Outcome<PlannedAppCreate>;
+
+impl<P> Default for Outcome<P> {
+    fn default() -> Self {
+        Outcome {
+            created: Vec::new(),
+            failed: Vec::new(),
+        }
+    }
+}
+
+impl<P: Ord> Outcome<P> {
+    /// Sort each call's result into created or failed.
+    fn from_results(results: Vec<(P, Result<(), String>)>) -> Outcome<P> {
+        let mut out = Outcome::default();
+        for (p, r) in results {
+            match r {
+                Ok(()) => out.created.push(p),
+                Err(reason) => out.failed.push((p, reason)),
+            }
+        }
+        out.created.sort();
+        out.failed.sort();
+        out
+    }
 }
 
 async fn create_one(admin: &Admin, instance: &str, p: &PlannedCreate) -> Result<(), String> {
@@ -119,25 +147,7 @@ pub async fn apply(
             }
         })
         .await?;
-    let mut out = Outcome::default();
-    for (p, r) in results {
-        match r {
-            Ok(()) => out.created.push(p),
-            Err(reason) => out.failed.push((p, reason)),
-        }
-    }
-    out.created.sort();
-    out.failed.sort();
-    Ok(out)
-}
-
-/// What happened to each planned application assignment.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct AppOutcome {
-    /// Created.
-    pub created: Vec<PlannedAppCreate>,
-    /// Not created, with the reason.
-    pub failed: Vec<(PlannedAppCreate, String)>,
+    Ok(Outcome::from_results(results))
 }
 
 /// Make the planned CreateApplicationAssignment calls.
@@ -168,16 +178,7 @@ pub async fn apply_apps(
             Ok((p, r))
         })
         .await?;
-    let mut out = AppOutcome::default();
-    for (p, r) in results {
-        match r {
-            Ok(()) => out.created.push(p),
-            Err(reason) => out.failed.push((p, reason)),
-        }
-    }
-    out.created.sort();
-    out.failed.sort();
-    Ok(out)
+    Ok(Outcome::from_results(results))
 }
 
 #[cfg(test)]
