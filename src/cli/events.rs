@@ -15,7 +15,9 @@ use time::{Duration, OffsetDateTime};
 use super::GlobalArgs;
 use super::output::Format;
 use crate::model::text::sanitize;
-use crate::model::trail_event::{EventFilter, EventGroup, Outcome, TrailEvent, short_user_agent};
+use crate::model::trail_event::{
+    EventFilter, EventGroup, JSON_KEYS, Outcome, TrailEvent, short_user_agent,
+};
 use crate::services::limiter::Limiter;
 use crate::services::trail::Resolution;
 use crate::services::trail::people::People;
@@ -375,29 +377,8 @@ struct Printer {
     header_done: bool,
 }
 
-/// The CSV columns: the JSON keys, with `person` split in two.
-const CSV_HEADERS: [&str; 20] = [
-    "eventId",
-    "eventTime",
-    "eventSource",
-    "eventName",
-    "awsRegion",
-    "sourceIp",
-    "userAgent",
-    "identityType",
-    "format",
-    "userId",
-    "identityStoreArn",
-    "credentialId",
-    "userName",
-    "userNameSource",
-    "credentialType",
-    "outcome",
-    "errorCode",
-    "errorMessage",
-    "personUserName",
-    "personDisplayName",
-];
+/// The CSV columns after the JSON keys but `person`: the person split in two.
+const CSV_PERSON: [&str; 2] = ["personUserName", "personDisplayName"];
 
 impl Printer {
     fn new(format: Format) -> Printer {
@@ -417,7 +398,8 @@ impl Printer {
                     .csv
                     .get_or_insert_with(|| csv::Writer::from_writer(std::io::stdout()));
                 if !self.header_done {
-                    w.write_record(CSV_HEADERS)?;
+                    let plain = &JSON_KEYS[..JSON_KEYS.len() - 1];
+                    w.write_record(plain.iter().chain(&CSV_PERSON))?;
                     self.header_done = true;
                 }
                 let line: serde_json::Value = serde_json::from_str(&e.to_json_line())?;
@@ -426,7 +408,8 @@ impl Printer {
                     serde_json::Value::Null => String::new(),
                     other => other.to_string(),
                 };
-                let mut row: Vec<String> = CSV_HEADERS[..18].iter().map(|k| cell(k)).collect();
+                let plain = &JSON_KEYS[..JSON_KEYS.len() - 1];
+                let mut row: Vec<String> = plain.iter().map(|k| cell(k)).collect();
                 row.push(
                     e.person
                         .as_ref()

@@ -7,6 +7,29 @@ use time::format_description::well_known::Rfc3339;
 
 use super::{EventFormat, Outcome, Person, TrailEvent, UserNameSource};
 
+/// The keys of a `centry events --json` line, in order (the ones issue 5 lists).
+pub const JSON_KEYS: [&str; 19] = [
+    "eventId",
+    "eventTime",
+    "eventSource",
+    "eventName",
+    "awsRegion",
+    "sourceIp",
+    "userAgent",
+    "identityType",
+    "format",
+    "userId",
+    "identityStoreArn",
+    "credentialId",
+    "userName",
+    "userNameSource",
+    "credentialType",
+    "outcome",
+    "errorCode",
+    "errorMessage",
+    "person",
+];
+
 /// The serialisable form of one output line, borrowing from the event. Serialise it straight
 /// into a writer (`serde_json::to_writer`) to avoid an intermediate string.
 #[derive(Debug, Serialize)]
@@ -76,28 +99,7 @@ mod tests {
     use crate::model::trail_event::{Person, parse_record};
     use serde_json::{Value, json};
 
-    /// The keys issue 5 lists for `centry events --json`, in order.
-    const KEYS: [&str; 19] = [
-        "eventId",
-        "eventTime",
-        "eventSource",
-        "eventName",
-        "awsRegion",
-        "sourceIp",
-        "userAgent",
-        "identityType",
-        "format",
-        "userId",
-        "identityStoreArn",
-        "credentialId",
-        "userName",
-        "userNameSource",
-        "credentialType",
-        "outcome",
-        "errorCode",
-        "errorMessage",
-        "person",
-    ];
+    use super::JSON_KEYS as KEYS;
 
     #[test]
     fn every_key_is_present_and_absent_values_are_null() {

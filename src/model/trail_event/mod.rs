@@ -39,7 +39,7 @@ use serde_json::value::RawValue;
 use time::OffsetDateTime;
 
 pub use filter::{EventFilter, IpMatch};
-pub use json_line::JsonLine;
+pub use json_line::{JSON_KEYS, JsonLine};
 pub use parse::{
     LookupEvent, parse_json_str, parse_lookup_event, parse_record, parse_record_bytes,
 };
