@@ -1,8 +1,80 @@
 //! Private files: folders created 0700, files written atomically (temp file in the same
 //! folder, fsync, rename) with mode 0600. Used for tokens, credentials, caches and config.
+//! And reading files of bounded size: every file centry reads whole goes through
+//! [`read_limited`] with the limit of its kind, so a huge or endless file is refused with a clear
+//! error instead of exhausting memory.
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::Path;
+
+/// What kind of file is read, and so how large it may be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    /// Token and credential caches (a few KiB in practice): 1 MiB.
+    TokenCache,
+    /// Configuration: `~/.aws/config`, `config.toml`, `keymap.toml`: 8 MiB.
+    Config,
+    /// Access snapshots and baselines (about 1 KiB per assignment): 64 MiB.
+    Snapshot,
+}
+
+impl FileKind {
+    /// The largest file of this kind centry reads, in bytes.
+    pub const fn limit(self) -> u64 {
+        match self {
+            FileKind::TokenCache => 1 << 20,
+            FileKind::Config => 8 << 20,
+            FileKind::Snapshot => 64 << 20,
+        }
+    }
+
+    fn noun(self) -> &'static str {
+        match self {
+            FileKind::TokenCache => "a token cache file",
+            FileKind::Config => "a configuration file",
+            FileKind::Snapshot => "a snapshot file",
+        }
+    }
+}
+
+/// Read a whole file of `kind`, refusing it (with an error naming the file, its size and the
+/// limit, kind `FileTooLarge`) when it is larger than the kind's limit. Files that grow while
+/// read, and pipes, are cut off at the limit and refused the same way.
+pub fn read_limited(path: &Path, kind: FileKind) -> std::io::Result<Vec<u8>> {
+    let limit = kind.limit();
+    let file = std::fs::File::open(path)?;
+    let too_large = |size: &str| {
+        std::io::Error::new(
+            std::io::ErrorKind::FileTooLarge,
+            format!(
+                "{} is {size}: {} may be at most {} MiB",
+                path.display(),
+                kind.noun(),
+                limit >> 20
+            ),
+        )
+    };
+    let size = file.metadata()?.len();
+    if size > limit {
+        return Err(too_large(&format!("{} MiB", size.div_ceil(1 << 20))));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    file.take(limit + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large("larger than that"));
+    }
+    Ok(bytes)
+}
+
+/// [`read_limited`], as UTF-8 text.
+pub fn read_text_limited(path: &Path, kind: FileKind) -> std::io::Result<String> {
+    String::from_utf8(read_limited(path, kind)?).map_err(|_| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("{} is not UTF-8 text", path.display()),
+        )
+    })
+}
 
 /// Create a folder (and parents) readable only by the owner.
 pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
@@ -63,6 +135,20 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn files_beyond_their_kind_limit_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("token.json");
+        std::fs::write(&path, b"{}").unwrap();
+        assert_eq!(read_limited(&path, FileKind::TokenCache).unwrap(), b"{}");
+        let f = std::fs::File::create(&path).unwrap();
+        f.set_len(FileKind::TokenCache.limit() + 1).unwrap();
+        let err = read_limited(&path, FileKind::TokenCache).unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::FileTooLarge);
+        assert!(err.to_string().contains("at most 1 MiB"), "{err}");
+        assert!(read_limited(&path, FileKind::Config).is_ok());
+    }
 
     #[test]
     fn private_files_are_0600_in_0700_folders() {

@@ -337,7 +337,7 @@ pub struct ConsoleArgs {
     #[arg(long)]
     pub print: bool,
     /// Console session length in seconds (900..43200).
-    #[arg(long, default_value_t = 3600)]
+    #[arg(long, default_value_t = 3600, value_parser = clap::value_parser!(u32).range(900..=43_200))]
     pub duration: u32,
 }
 

@@ -32,8 +32,8 @@ pub struct ServeArgs {
     /// Approve every sign-in as this user after a short delay.
     #[arg(long, value_name = "USERNAME")]
     pub auto_approve: Option<String>,
-    /// Added latency per request, in milliseconds.
-    #[arg(long, default_value_t = 0)]
+    /// Added latency per request, in milliseconds (at most a minute).
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=60_000))]
     pub latency_ms: u64,
     /// Requests per second per service (`20`, or `cloudtrail=2,portal=20`).
     #[arg(long, value_name = "TPS")]
@@ -47,11 +47,11 @@ pub struct ServeArgs {
     /// Share of connections dropped mid-response (0..1).
     #[arg(long, default_value_t = 0.0)]
     pub drop_rate: f64,
-    /// Access token lifetime in seconds.
-    #[arg(long, default_value_t = 28800)]
+    /// Access token lifetime in seconds (1 to 7776000, 90 days).
+    #[arg(long, default_value_t = 28800, value_parser = clap::value_parser!(i64).range(1..=MAX_TOKEN_TTL))]
     pub token_ttl: i64,
-    /// Cap every page at N items (to exercise clients' paging).
-    #[arg(long, value_name = "N")]
+    /// Cap every page at N items (to exercise clients' paging; 1 to 1000).
+    #[arg(long, value_name = "N", value_parser = page_size)]
     pub page_size: Option<usize>,
     /// Return lists in a seeded random order (to exercise clients' ordering assumptions).
     #[arg(long, value_name = "SEED")]
@@ -59,6 +59,17 @@ pub struct ServeArgs {
     /// Add other people's activity (sign-ins, failures, MFA changes) every minute or so.
     #[arg(long)]
     pub activity: bool,
+}
+
+/// The longest access token lifetime `--token-ttl` accepts: 90 days, the refresh token's life
+/// (larger values used to overflow the expiry date on every CreateToken).
+pub const MAX_TOKEN_TTL: i64 = 90 * 86_400;
+
+fn page_size(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(n) if (1..=1000).contains(&n) => Ok(n),
+        _ => Err(format!("{s:?} is not a page size from 1 to 1000")),
+    }
 }
 
 fn share(name: &str, v: f64) -> anyhow::Result<f64> {
@@ -88,7 +99,7 @@ impl ServeArgs {
         cfg.org = org;
         cfg.addr = self.addr;
         cfg.settings.auto_approve = self.auto_approve.clone();
-        cfg.settings.token_ttl = self.token_ttl.max(1);
+        cfg.settings.token_ttl = self.token_ttl.clamp(1, MAX_TOKEN_TTL);
         cfg.settings.page_cap = self.page_size;
         cfg.settings.shuffle_seed = self.shuffle;
         cfg.faults.latency_ms = self.latency_ms;

@@ -25,7 +25,7 @@ use crate::services::trail::{
     FollowOptions, SourceStatus, TrailClient, TrailUpdate, follow_handle, lookup_limiter,
     sources_for,
 };
-use crate::services::trail_files::{ReadOptions, TrailSource, read_trail};
+use crate::services::trail_files::{ReadOptions, ReadSummary, TrailSource, read_trail};
 
 /// Options of `centry events`.
 #[derive(Debug, Args)]
@@ -58,25 +58,41 @@ pub struct EventsArgs {
     pub resolve: bool,
 }
 
-/// `30m`, `2h`, `7d`, `1w`, `45s` before `now`, or an RFC 3339 time.
+/// The furthest back `--since`/`--until` reach: 100 years, far beyond any CloudTrail retention,
+/// and far inside what a date can hold (larger numbers used to panic).
+pub const MAX_AGO_DAYS: i64 = 36_525;
+
+/// `30m`, `2h`, `7d`, `1w`, `45s` before `now`, or an RFC 3339 time. Durations beyond
+/// [`MAX_AGO_DAYS`] are refused with a clear message.
 pub fn parse_when(s: &str, now: OffsetDateTime) -> Result<OffsetDateTime, String> {
     let s = s.trim();
     if let Ok(t) = OffsetDateTime::parse(s, &Rfc3339) {
         return Ok(t);
     }
     let (n, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len()));
-    let n: i64 = n
-        .parse()
-        .map_err(|_| format!("{s:?} is neither a duration (30m, 2h, 7d) nor an RFC 3339 time"))?;
-    let d = match unit {
-        "s" => Duration::seconds(n),
-        "m" | "min" => Duration::minutes(n),
-        "h" => Duration::hours(n),
-        "d" => Duration::days(n),
-        "w" => Duration::weeks(n),
+    let too_far = || format!("{s:?} reaches too far back: at most {MAX_AGO_DAYS}d (100 years)");
+    let n: i64 = match n.parse() {
+        Ok(n) => n,
+        Err(e) if n.is_empty() || !matches!(e.kind(), std::num::IntErrorKind::PosOverflow) => {
+            return Err(format!(
+                "{s:?} is neither a duration (30m, 2h, 7d) nor an RFC 3339 time"
+            ));
+        }
+        Err(_) => return Err(too_far()),
+    };
+    let unit_secs: i64 = match unit {
+        "s" => 1,
+        "m" | "min" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        "w" => 7 * 86_400,
         _ => return Err(format!("{s:?}: the unit must be s, m, h, d or w")),
     };
-    Ok(now - d)
+    let secs = n
+        .checked_mul(unit_secs)
+        .filter(|secs| *secs <= MAX_AGO_DAYS * 86_400)
+        .ok_or_else(too_far)?;
+    now.checked_sub(Duration::seconds(secs)).ok_or_else(too_far)
 }
 
 /// Run `centry events`.
@@ -347,6 +363,12 @@ async fn from_files(
         Ok(reader.finish())
     })
     .await??;
+    Ok(file_outcome(&summary))
+}
+
+/// Report what reading the files found on stderr; the exit code: 1 when a file could not be
+/// read or no record could be.
+fn file_outcome(summary: &ReadSummary) -> i32 {
     for e in &summary.file_errors {
         eprintln!("{}", sanitize(&e.to_string()));
     }
@@ -366,7 +388,18 @@ async fn from_files(
                 .unwrap_or_default()
         );
     }
-    Ok(i32::from(!summary.file_errors.is_empty()))
+    if summary.records == 0 {
+        // Nothing could be read: an empty file, `{"Records":null}` or only malformed records is
+        // not a successful read, whatever the filter would have let through.
+        eprintln!(
+            "no CloudTrail records found: {} file(s) read, {} malformed record(s), {} file(s) unreadable",
+            summary.files_read,
+            summary.malformed,
+            summary.file_errors.len()
+        );
+        return 1;
+    }
+    i32::from(!summary.file_errors.is_empty())
 }
 
 /// Writes events in the chosen format.
@@ -520,6 +553,19 @@ mod tests {
         assert!(parse_when("2 hours", now).is_err());
         assert!(parse_when("h", now).is_err());
         assert!(parse_when("5y", now).is_err());
+        assert_eq!(
+            parse_when("36525d", now).unwrap(),
+            now - Duration::days(36_525)
+        );
+        for huge in [
+            "36526d",
+            "100000000d",
+            "9223372036854775807d",
+            "99999999999999999999s",
+        ] {
+            let err = parse_when(huge, now).unwrap_err();
+            assert!(err.contains("too far back"), "{huge}: {err}");
+        }
     }
 
     #[test]

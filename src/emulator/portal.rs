@@ -225,7 +225,10 @@ pub async fn get_role_credentials(
                     .find(|&p| st.org.permission_sets[p].name == role)
             })
             .ok_or_else(|| portal_error(403, "ForbiddenException", "No access"))?;
-        let secs = parse_duration_s(&st.org.permission_sets[pset].session_duration).unwrap_or(3600);
+        // Identity Center allows 1 to 12 hours; a seed file may say anything.
+        let secs = parse_duration_s(&st.org.permission_sets[pset].session_duration)
+            .unwrap_or(3600)
+            .clamp(1, 12 * 3600);
         let expires = OffsetDateTime::now_utc() + time::Duration::seconds(secs);
         let akid = format!("ASIA{}", random_from(UPPER_ALNUM, 16));
         let secret = random_from(ALNUM, 40);

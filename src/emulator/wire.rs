@@ -220,12 +220,13 @@ pub fn parse_duration_s(s: &str) -> Option<i64> {
         } else {
             let n: i64 = num.parse().ok()?;
             num.clear();
-            total += match c {
-                'H' => n * 3600,
-                'M' => n * 60,
-                'S' => n,
+            let unit = match c {
+                'H' => 3600,
+                'M' => 60,
+                'S' => 1,
                 _ => return None,
             };
+            total = total.checked_add(n.checked_mul(unit)?)?;
         }
     }
     if !num.is_empty() {
@@ -379,6 +380,8 @@ mod tests {
         assert_eq!(parse_duration_s("PT1H30M"), Some(5400));
         assert_eq!(parse_duration_s("P1D"), None);
         assert_eq!(parse_duration_s("PT5"), None);
+        assert_eq!(parse_duration_s("PT9223372036854775807H"), None);
+        assert_eq!(parse_duration_s("PT9223372036854775807S1S"), None);
     }
 
     #[test]

@@ -39,7 +39,7 @@ struct ListingFile {
 pub(crate) fn read_json<T: for<'de> Deserialize<'de>>(
     path: &Path,
 ) -> Result<Option<T>, StoreError> {
-    let text = match std::fs::read_to_string(path) {
+    let text = match crate::fsutil::read_text_limited(path, crate::fsutil::FileKind::Snapshot) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => {

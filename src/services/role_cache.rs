@@ -76,7 +76,7 @@ impl RoleCache {
     /// Cached credentials for `key` with more than [`REUSE_MARGIN`] left at `now`.
     pub fn load(&self, key: RoleKey<'_>, now: OffsetDateTime) -> Option<RoleCredentials> {
         let path = self.file_for(key);
-        let bytes = std::fs::read(&path).ok()?;
+        let bytes = crate::fsutil::read_limited(&path, crate::fsutil::FileKind::TokenCache).ok()?;
         let stored: Stored = match serde_json::from_slice(&bytes) {
             Ok(s) => s,
             Err(e) => {

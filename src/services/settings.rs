@@ -15,6 +15,13 @@ pub const DEFAULT_TEMPLATE: &str = "{account_name}.{role_name}";
 /// The placeholders a template may use.
 pub const PLACEHOLDERS: [&str; 4] = ["account_name", "account_id", "role_name", "session"];
 
+/// The longest profile template accepted (profile names are short; a huge template used to
+/// make gigabytes of profiles).
+pub const MAX_TEMPLATE_LEN: usize = 256;
+
+/// The most events `max_events` may ask to hold: a bound on the memory a live tail takes.
+pub const MAX_MAX_EVENTS: usize = 1_000_000;
+
 /// Events held by default.
 pub const DEFAULT_MAX_EVENTS: usize = 20_000;
 
@@ -41,6 +48,12 @@ impl Default for Settings {
 
 /// Check a template: every `{…}` must be a known placeholder, and something must vary.
 pub fn check(template: &str) -> Result<(), String> {
+    if template.len() > MAX_TEMPLATE_LEN {
+        return Err(format!(
+            "profile template is {} bytes long: at most {MAX_TEMPLATE_LEN}",
+            template.len()
+        ));
+    }
     let mut rest = template;
     let mut varies = false;
     while let Some(open) = rest.find('{') {
@@ -73,7 +86,7 @@ impl Settings {
     /// names the file and the setting.
     pub fn load_from(path: &Path) -> Result<Settings, String> {
         let shown = path.display();
-        let text = match std::fs::read_to_string(path) {
+        let text = match crate::fsutil::read_text_limited(path, crate::fsutil::FileKind::Config) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Settings::default()),
             Err(e) => return Err(format!("{shown}: {e}")),
@@ -92,12 +105,14 @@ impl Settings {
         }
         match doc.get("events").and_then(|e| e.get("max_events")) {
             None => {}
-            Some(toml::Value::Integer(n)) if *n >= MIN_MAX_EVENTS as i64 => {
-                out.max_events = usize::try_from(*n).unwrap_or(usize::MAX);
+            Some(toml::Value::Integer(n))
+                if (MIN_MAX_EVENTS as i64..=MAX_MAX_EVENTS as i64).contains(n) =>
+            {
+                out.max_events = usize::try_from(*n).unwrap_or(MAX_MAX_EVENTS);
             }
             Some(_) => {
                 return Err(format!(
-                    "{shown}: [events] max_events must be a whole number of at least {MIN_MAX_EVENTS}"
+                    "{shown}: [events] max_events must be a whole number from {MIN_MAX_EVENTS} to {MAX_MAX_EVENTS}"
                 ));
             }
         }
@@ -163,8 +178,14 @@ mod tests {
         assert!(
             load("[events]\nmax_events = 5\n")
                 .unwrap_err()
-                .contains("at least 100")
+                .contains("from 100 to 1000000")
         );
+        assert!(load("[events]\nmax_events = 9223372036854775807\n").is_err());
+        let huge = format!(
+            "[profiles]\ntemplate = \"{}{{role_name}}\"\n",
+            "x".repeat(300)
+        );
+        assert!(load(&huge).unwrap_err().contains("at most 256"));
         assert!(
             load("[events]\nmax_events = \"many\"\n")
                 .unwrap_err()

@@ -129,7 +129,7 @@ pub fn format_cache_time(t: OffsetDateTime) -> String {
 
 /// Read a token file: `Ok(None)` when absent, an error when unreadable or corrupt.
 pub fn read_token(path: &Path) -> Result<Option<CachedToken>, CacheError> {
-    let text = match std::fs::read_to_string(path) {
+    let text = match crate::fsutil::read_text_limited(path, crate::fsutil::FileKind::TokenCache) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => {
@@ -328,7 +328,7 @@ struct RegistrationFile {
 /// Read a registration; corrupt or absent files read as `None` (a new registration is made;
 /// the corrupt file is overwritten only by a successful new registration).
 pub fn read_registration(path: &Path) -> Option<CachedRegistration> {
-    let text = std::fs::read_to_string(path).ok()?;
+    let text = crate::fsutil::read_text_limited(path, crate::fsutil::FileKind::TokenCache).ok()?;
     let f: RegistrationFile = serde_json::from_str(&text).ok()?;
     Some(CachedRegistration {
         client_id: f.client_id,

@@ -146,7 +146,7 @@ impl Demo {
 }
 
 fn read_registry(path: &Path) -> Option<DemoEndpoint> {
-    let bytes = std::fs::read(path).ok()?;
+    let bytes = crate::fsutil::read_limited(path, crate::fsutil::FileKind::TokenCache).ok()?;
     let found: DemoEndpoint = serde_json::from_slice(&bytes).ok()?;
     let loopback = found.endpoint.starts_with("http://127.0.0.1:");
     loopback.then_some(found)

@@ -55,7 +55,7 @@ pub struct ConsoleOptions {
 fn load_baseline(
     path: &std::path::Path,
 ) -> anyhow::Result<(crate::model::snapshot::Snapshot, String)> {
-    let text = std::fs::read_to_string(path)
+    let text = crate::fsutil::read_text_limited(path, crate::fsutil::FileKind::Snapshot)
         .map_err(|e| anyhow::anyhow!("--baseline: cannot read {}: {e}", path.display()))?;
     let snap = crate::model::snapshot::Snapshot::parse(&text)
         .map_err(|e| anyhow::anyhow!("--baseline {}: {e}", path.display()))?;
@@ -69,9 +69,14 @@ fn load_baseline(
 pub use demo::DEMO_USER;
 
 fn load_keymap() -> Result<Keymap, String> {
-    let user = crate::paths::config_dir()
-        .map(|d| d.join("keymap.toml"))
-        .and_then(|p| std::fs::read_to_string(p).ok());
+    let user = match crate::paths::config_dir().map(|d| d.join("keymap.toml")) {
+        None => None,
+        Some(p) => match crate::fsutil::read_text_limited(&p, crate::fsutil::FileKind::Config) {
+            Ok(text) => Some(text),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(e.to_string()),
+        },
+    };
     Keymap::load(user.as_deref())
 }
 

@@ -6,6 +6,7 @@ mod approvals_cli;
 mod approvals_e2e;
 mod approvals_screens;
 mod approvals_service;
+mod bad_input_cli;
 mod callback_listener;
 mod common;
 mod dev_e2e;

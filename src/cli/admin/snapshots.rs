@@ -34,7 +34,7 @@ pub struct RestoreArgs {
 }
 
 fn read_snapshot(path: &Path) -> anyhow::Result<Snapshot> {
-    let text = std::fs::read_to_string(path)
+    let text = crate::fsutil::read_text_limited(path, crate::fsutil::FileKind::Snapshot)
         .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
     Snapshot::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
 }

@@ -243,7 +243,7 @@ fn create_token_inner(
             user,
             client_id: id.clone(),
             scopes: scopes.clone(),
-            expires: now + time::Duration::seconds(ttl),
+            expires: now.saturating_add(time::Duration::seconds(ttl)),
             credential_id: credential_id.clone(),
             revoked: false,
         },

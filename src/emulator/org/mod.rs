@@ -293,6 +293,14 @@ pub struct PrincipalRef {
     pub principal: String,
 }
 
+/// The largest organisation file read (64 MiB: far beyond the org-scale seeds).
+pub const MAX_ORG_FILE: u64 = 64 << 20;
+
+/// The most days of history an organisation file may ask for (ten years).
+pub const MAX_HISTORY_DAYS: u32 = 3650;
+/// The most sign-ins per day an organisation file may ask for.
+pub const MAX_SIGN_INS_PER_DAY: u32 = 100_000;
+
 /// What sign-in history to synthesise.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -324,8 +332,17 @@ impl Org {
 
     /// Load an organisation from a JSON file.
     pub fn from_file(path: &std::path::Path) -> anyhow::Result<Org> {
-        let text = std::fs::read_to_string(path)
+        use std::io::Read;
+        let mut text = String::new();
+        std::fs::File::open(path)
+            .and_then(|f| f.take(MAX_ORG_FILE + 1).read_to_string(&mut text))
             .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+        anyhow::ensure!(
+            text.len() as u64 <= MAX_ORG_FILE,
+            "{} is larger than {} MiB, the most an organisation file may be",
+            path.display(),
+            MAX_ORG_FILE >> 20
+        );
         let org: Org = serde_json::from_str(&text).map_err(|e| {
             anyhow::anyhow!("{} is not a valid organisation file: {e}", path.display())
         })?;
@@ -388,6 +405,16 @@ impl Org {
                 );
             }
         }
+        anyhow::ensure!(
+            self.history.days <= MAX_HISTORY_DAYS,
+            "history.days is {}: at most {MAX_HISTORY_DAYS}",
+            self.history.days
+        );
+        anyhow::ensure!(
+            self.history.sign_ins_per_day <= MAX_SIGN_INS_PER_DAY,
+            "history.signInsPerDay is {}: at most {MAX_SIGN_INS_PER_DAY}",
+            self.history.sign_ins_per_day
+        );
         for t in &self.approval_teams {
             for a in &t.approvers {
                 anyhow::ensure!(

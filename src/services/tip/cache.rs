@@ -106,7 +106,7 @@ pub fn path(fingerprint: &str) -> Option<PathBuf> {
 /// with a warning in the log (the chain is simply made again), and never deleted here.
 pub fn load(fingerprint: &str) -> Option<CachedChain> {
     let p = path(fingerprint)?;
-    let text = match std::fs::read_to_string(&p) {
+    let text = match crate::fsutil::read_text_limited(&p, crate::fsutil::FileKind::TokenCache) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
         Err(e) => {

@@ -142,7 +142,7 @@ impl TipConfig {
     /// Read a config file.
     pub fn load_from(path: &Path) -> Result<TipConfig, ConfigError> {
         let shown = path.display().to_string();
-        let text = match std::fs::read_to_string(path) {
+        let text = match crate::fsutil::read_text_limited(path, crate::fsutil::FileKind::Config) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 return Err(ConfigError::NotConfigured { path: shown });
