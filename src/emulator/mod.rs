@@ -13,6 +13,7 @@ pub mod federation;
 pub mod generate;
 pub mod identitystore;
 pub mod idp;
+pub mod inproc;
 pub mod jwt;
 pub mod mpa;
 pub mod oidc;
@@ -37,6 +38,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::sync::oneshot;
 
 pub use faults::Faults;
+pub use inproc::InProcess;
 pub use org::Org;
 pub use state::Settings;
 use state::State;

@@ -55,8 +55,17 @@ pub type Service = axum::extract::connect_info::IntoMakeServiceWithConnectInfo<
     SocketAddr,
 >;
 
+/// The routing table before connection info is attached: what [`build`] serves, and what
+/// [`super::InProcess`] calls without a socket.
+pub type Routes = tower::util::MapRequest<Router, fn(Request) -> Request>;
+
 /// Build the whole routing table.
 pub fn build(emu: Arc<Emu>) -> Service {
+    axum::ServiceExt::<Request>::into_make_service_with_connect_info::<SocketAddr>(routes(emu))
+}
+
+/// The routing table with its layers (SigV4, faults, response metadata).
+pub fn routes(emu: Arc<Emu>) -> Routes {
     let router = Router::new()
         .route("/", post(rpc))
         // sso-oidc
@@ -105,8 +114,7 @@ pub fn build(emu: Arc<Emu>) -> Service {
         .layer(axum::middleware::from_fn(response_metadata))
         .with_state(emu);
     let normalise: fn(Request) -> Request = strip_trailing_slash;
-    let svc = tower::util::MapRequestLayer::new(normalise).layer(router);
-    axum::ServiceExt::<Request>::into_make_service_with_connect_info::<SocketAddr>(svc)
+    tower::util::MapRequestLayer::new(normalise).layer(router)
 }
 
 /// Every answer carries `x-amzn-RequestId` and a `Date` (the Rust SDK corrects clock skew

@@ -74,7 +74,7 @@ pub fn parse_authorization(value: &str) -> Option<Authorization> {
 }
 
 /// The canonical query string: pairs decoded, encoded strictly, sorted.
-fn canonical_query(query: &str) -> String {
+pub fn canonical_query(query: &str) -> String {
     let mut pairs: Vec<(String, String)> = query
         .split('&')
         .filter(|p| !p.is_empty())

@@ -91,6 +91,11 @@ impl Settings {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Settings::default()),
             Err(e) => return Err(format!("{shown}: {e}")),
         };
+        Settings::parse(&text, &shown.to_string())
+    }
+
+    /// Parse the text of `config.toml` (`shown` names it in errors).
+    pub fn parse(text: &str, shown: &str) -> Result<Settings, String> {
         let doc: toml::Table = text
             .parse()
             .map_err(|e: toml::de::Error| format!("{shown}: not valid TOML: {}", e.message()))?;

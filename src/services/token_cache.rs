@@ -139,11 +139,17 @@ pub fn read_token(path: &Path) -> Result<Option<CachedToken>, CacheError> {
             });
         }
     };
+    parse_token(&text, &path.display().to_string()).map(Some)
+}
+
+/// Parse a token file's text (`path` names it in errors). Public so that the fuzz targets and
+/// the suite's smoke test call the same code as the reader.
+pub fn parse_token(text: &str, path: &str) -> Result<CachedToken, CacheError> {
     let corrupt = |reason: &str| CacheError::Corrupt {
-        path: path.display().to_string(),
+        path: path.to_string(),
         reason: reason.to_string(),
     };
-    let f: TokenFile = serde_json::from_str(&text).map_err(|e| {
+    let f: TokenFile = serde_json::from_str(text).map_err(|e| {
         corrupt(&format!(
             "JSON error at line {} column {}",
             e.line(),
@@ -156,7 +162,7 @@ pub fn read_token(path: &Path) -> Result<Option<CachedToken>, CacheError> {
         .as_deref()
         .and_then(parse_cache_time)
         .ok_or_else(|| corrupt("no valid expiresAt"))?;
-    Ok(Some(CachedToken {
+    Ok(CachedToken {
         start_url: f.start_url.unwrap_or_default(),
         region: f.region.unwrap_or_default(),
         access_token: Secret::new(access),
@@ -168,7 +174,7 @@ pub fn read_token(path: &Path) -> Result<Option<CachedToken>, CacheError> {
             .as_deref()
             .and_then(parse_cache_time),
         refresh_token: f.refresh_token.map(Secret::new),
-    }))
+    })
 }
 
 /// Write a token file in the AWS CLI's key order and spacing, atomically, mode 0600.
@@ -329,7 +335,12 @@ struct RegistrationFile {
 /// the corrupt file is overwritten only by a successful new registration).
 pub fn read_registration(path: &Path) -> Option<CachedRegistration> {
     let text = crate::fsutil::read_text_limited(path, crate::fsutil::FileKind::TokenCache).ok()?;
-    let f: RegistrationFile = serde_json::from_str(&text).ok()?;
+    parse_registration(&text)
+}
+
+/// Parse a registration file's text (`None` when it is not one).
+pub fn parse_registration(text: &str) -> Option<CachedRegistration> {
+    let f: RegistrationFile = serde_json::from_str(text).ok()?;
     Some(CachedRegistration {
         client_id: f.client_id,
         client_secret: Secret::new(f.client_secret),

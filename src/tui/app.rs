@@ -211,6 +211,13 @@ impl App {
     }
 
     fn translate_key(&self, k: KeyEvent) -> Vec<Action> {
+        // Ctrl-C always quits: in overlays, in text fields, whatever the keymap says.
+        if k.code == crossterm::event::KeyCode::Char('c')
+            && k.modifiers
+                .contains(crossterm::event::KeyModifiers::CONTROL)
+        {
+            return vec![Action::Command(Command::Quit)];
+        }
         let contexts = self.contexts();
         match self.sh.keymap.lookup(&contexts, &k) {
             Some(cmd) => vec![Action::Command(cmd)],
@@ -328,6 +335,12 @@ impl App {
     }
 
     fn on_command(&mut self, cmd: Command) -> Vec<Effect> {
+        if cmd == Command::Quit {
+            // Quitting is never swallowed by an open overlay (help, confirm, palette).
+            self.overlay = None;
+            self.quit = true;
+            return vec![];
+        }
         if let Some(o) = self.overlay.take() {
             let (keep, then) = o.on_command(cmd, &self.sh);
             self.overlay = keep;

@@ -1,6 +1,7 @@
 //! Entering and leaving the full-screen terminal. The guard restores the terminal on quit, on
-//! error (drop), on panic (hook) and on Ctrl-C (a key in raw mode, or SIGINT/SIGTERM handled
-//! by the loop), and can suspend for a child process (a shell with role credentials).
+//! error (drop), on panic (hook), on Ctrl-C (a key in raw mode, or SIGINT/SIGTERM handled
+//! by the loop) and when start-up itself fails, and can suspend for a child process (a shell
+//! with role credentials). It never queries the cursor position.
 
 use std::io::{Stdout, Write, stdout};
 
@@ -55,10 +56,19 @@ impl TerminalGuard {
             restore();
             previous(info);
         }));
-        enter()?;
-        let mut term = Terminal::new(CrosstermBackend::new(stdout()))?;
-        term.clear()?;
-        Ok(TerminalGuard { term })
+        // Whatever fails from here on, the terminal is put back before the error is reported.
+        let started = enter().and_then(|()| {
+            let mut term = Terminal::new(CrosstermBackend::new(stdout()))?;
+            clear(&mut term)?;
+            Ok(term)
+        });
+        match started {
+            Ok(term) => Ok(TerminalGuard { term }),
+            Err(e) => {
+                restore();
+                Err(e)
+            }
+        }
     }
 
     /// Leave the full screen, run `f` (which may use the terminal), and come back.
@@ -66,9 +76,23 @@ impl TerminalGuard {
         restore();
         let out = f();
         enter()?;
-        self.term.clear()?;
+        clear(&mut self.term)?;
         Ok(out)
     }
+}
+
+/// Clear the screen and make the next draw paint every cell. Unlike ratatui's `clear`, this
+/// does not ask the terminal where the cursor is: a terminal that never answers that query
+/// (some serial consoles, multiplexers, CI runners) used to stop centry at start-up.
+fn clear(term: &mut Term) -> std::io::Result<()> {
+    term.current_buffer_mut().reset();
+    // The buffer last drawn is reset too: both are blank, like the screen after this.
+    term.swap_buffers();
+    execute!(
+        stdout(),
+        crossterm::terminal::Clear(crossterm::terminal::ClearType::All),
+        crossterm::cursor::MoveTo(0, 0)
+    )
 }
 
 impl Drop for TerminalGuard {

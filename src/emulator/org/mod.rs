@@ -343,9 +343,14 @@ impl Org {
             path.display(),
             MAX_ORG_FILE >> 20
         );
-        let org: Org = serde_json::from_str(&text).map_err(|e| {
+        Org::from_json(&text).map_err(|e| {
             anyhow::anyhow!("{} is not a valid organisation file: {e}", path.display())
-        })?;
+        })
+    }
+
+    /// Parse and check an organisation file's text.
+    pub fn from_json(text: &str) -> anyhow::Result<Org> {
+        let org: Org = serde_json::from_str(text)?;
         org.validate()?;
         Ok(org)
     }
