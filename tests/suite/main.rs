@@ -8,6 +8,8 @@ mod approvals_screens;
 mod approvals_service;
 mod callback_listener;
 mod common;
+mod dayone_creds;
+mod dayone_e2e;
 mod dev_e2e;
 mod dev_flows;
 mod dev_interop;
