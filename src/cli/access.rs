@@ -10,7 +10,7 @@ use super::GlobalArgs;
 use super::context::{DevContext, stderr_is_tty};
 use super::output::{Format, Row, print_rows};
 use crate::model::account::Listing;
-use crate::model::credentials::{CredentialFormat, RoleCredentials};
+use crate::model::credentials::{CredentialFormat, Destination, RoleCredentials};
 use crate::services::config_file::{self, ConfigFile, ProfileSpec, SsoSession};
 use crate::services::portal::{self, ListingEvent};
 use crate::services::role_cache::{RoleCache, RoleKey};
@@ -274,8 +274,21 @@ pub async fn creds(global: &GlobalArgs, args: CredsArgs) -> anyhow::Result<i32> 
     } else {
         args.format
     };
-    std::io::stdout().write_all(c.render(format, true, &args.profile_name).as_bytes())?;
+    let to = destination(global, &ctx);
+    std::io::stdout().write_all(c.render(format, true, &args.profile_name, &to).as_bytes())?;
     Ok(0)
+}
+
+/// Where role credentials are used: `--region` (else the sign-in region) and the emulator's
+/// endpoint when centry is pointed at one.
+fn destination(global: &GlobalArgs, ctx: &DevContext) -> Destination {
+    Destination {
+        region: global
+            .region
+            .clone()
+            .unwrap_or_else(|| ctx.target.region.clone()),
+        endpoint_url: global.endpoint_url.clone(),
+    }
 }
 
 /// Options of `centry exec`.
@@ -293,13 +306,13 @@ pub struct ExecArgs {
 }
 
 /// The environment for a child process running with role credentials.
-pub fn role_env(c: &RoleCredentials, region: &str) -> Vec<(String, String)> {
+pub fn role_env(c: &RoleCredentials, to: &Destination) -> Vec<(String, String)> {
     let mut env: Vec<(String, String)> = c
         .env_pairs()
         .into_iter()
+        .chain(to.env_pairs())
         .map(|(k, v)| (k.to_string(), v))
         .collect();
-    env.push(("AWS_REGION".into(), region.to_string()));
     env.push(("CENTRY_ACCOUNT_ID".into(), c.account_id.clone()));
     env.push(("CENTRY_ROLE_NAME".into(), c.role_name.clone()));
     env
@@ -313,14 +326,10 @@ pub async fn exec(global: &GlobalArgs, args: ExecArgs) -> anyhow::Result<i32> {
     if argv.is_empty() {
         argv.push(std::env::var("SHELL").unwrap_or_else(|_| "/bin/sh".into()));
     }
-    let region = global
-        .region
-        .clone()
-        .unwrap_or_else(|| ctx.target.region.clone());
     let status = tokio::process::Command::new(&argv[0])
         .args(&argv[1..])
         .env_remove("AWS_PROFILE")
-        .envs(role_env(&c, &region))
+        .envs(role_env(&c, &destination(global, &ctx)))
         .status()
         .await
         .map_err(|e| anyhow::anyhow!("cannot run {}: {e}", argv[0]))?;

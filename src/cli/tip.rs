@@ -149,7 +149,7 @@ pub async fn run(global: &GlobalArgs, command: TipCommand) -> anyhow::Result<i32
             };
             std::io::stdout().write_all(
                 out.credentials
-                    .render(format, true, "centry-tip")
+                    .render(format, true, "centry-tip", &tip_destination(global, &cfg))
                     .as_bytes(),
             )?;
             Ok(0)
@@ -169,11 +169,10 @@ pub async fn run(global: &GlobalArgs, command: TipCommand) -> anyhow::Result<i32
             if argv.is_empty() {
                 argv.push(std::env::var("SHELL").unwrap_or_else(|_| "/bin/sh".into()));
             }
-            let region = global.region.clone().unwrap_or_else(|| cfg.region.clone());
             let status = tokio::process::Command::new(&argv[0])
                 .args(&argv[1..])
                 .env_remove("AWS_PROFILE")
-                .envs(role_env(&out.credentials, &region))
+                .envs(role_env(&out.credentials, &tip_destination(global, &cfg)))
                 .status()
                 .await
                 .map_err(|e| anyhow::anyhow!("cannot run {}: {e}", argv[0]))?;
@@ -341,4 +340,13 @@ fn status(global: &GlobalArgs, a: RoleArg) -> anyhow::Result<i32> {
         );
     }
     Ok(0)
+}
+
+/// Where the chain's credentials are used: `--region` (else the configured one) and the
+/// emulator's endpoint when centry is pointed at one.
+fn tip_destination(global: &GlobalArgs, cfg: &TipConfig) -> crate::model::credentials::Destination {
+    crate::model::credentials::Destination {
+        region: global.region.clone().unwrap_or_else(|| cfg.region.clone()),
+        endpoint_url: global.endpoint_url.clone(),
+    }
 }

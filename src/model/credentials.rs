@@ -38,6 +38,31 @@ pub enum CredentialFormat {
     Ini,
 }
 
+/// Where credentials are used: the region, and the endpoint when centry talks to an emulator,
+/// so what centry hands out works in the AWS CLI as it is (v1 reads only
+/// `AWS_DEFAULT_REGION`; v2 and the SDKs read `AWS_REGION`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Destination {
+    /// The region for calls.
+    pub region: String,
+    /// A custom endpoint (the emulator), if any.
+    pub endpoint_url: Option<String>,
+}
+
+impl Destination {
+    /// The environment variables naming the region and endpoint.
+    pub fn env_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut out = vec![
+            ("AWS_REGION", self.region.clone()),
+            ("AWS_DEFAULT_REGION", self.region.clone()),
+        ];
+        if let Some(url) = &self.endpoint_url {
+            out.push(("AWS_ENDPOINT_URL", url.clone()));
+        }
+        out
+    }
+}
+
 fn shell_quote(s: &str) -> String {
     if s.chars()
         .all(|c| c.is_ascii_alphanumeric() || "+/=_-.:".contains(c))
@@ -75,18 +100,31 @@ impl RoleCredentials {
         ]
     }
 
-    /// Render in a format; `reveal` = false masks the secret parts (for screens).
-    pub fn render(&self, format: CredentialFormat, reveal: bool, profile: &str) -> String {
+    /// Render in a format for use at `to`; `reveal` = false masks the secret parts (for
+    /// screens).
+    pub fn render(
+        &self,
+        format: CredentialFormat,
+        reveal: bool,
+        profile: &str,
+        to: &Destination,
+    ) -> String {
         let secret = self.secret_text(&self.secret_access_key, reveal);
         let token = self.secret_text(&self.session_token, reveal);
         match format {
-            CredentialFormat::Env => format!(
-                "export AWS_ACCESS_KEY_ID={}\nexport AWS_SECRET_ACCESS_KEY={}\nexport AWS_SESSION_TOKEN={}\nexport AWS_CREDENTIAL_EXPIRATION={}\n",
-                shell_quote(&self.access_key_id),
-                shell_quote(&secret),
-                shell_quote(&token),
-                self.expiration_text()
-            ),
+            CredentialFormat::Env => {
+                let mut out = format!(
+                    "export AWS_ACCESS_KEY_ID={}\nexport AWS_SECRET_ACCESS_KEY={}\nexport AWS_SESSION_TOKEN={}\nexport AWS_CREDENTIAL_EXPIRATION={}\n",
+                    shell_quote(&self.access_key_id),
+                    shell_quote(&secret),
+                    shell_quote(&token),
+                    self.expiration_text()
+                );
+                for (k, v) in to.env_pairs() {
+                    out.push_str(&format!("export {k}={}\n", shell_quote(&v)));
+                }
+                out
+            }
             CredentialFormat::CredentialProcess => format!(
                 "{}\n",
                 serde_json::json!({
@@ -135,20 +173,44 @@ mod tests {
     #[test]
     fn masked_unless_revealed() {
         let c = creds();
-        let masked = c.render(CredentialFormat::Env, false, "p");
+        let masked = c.render(CredentialFormat::Env, false, "p", &Destination::default());
         assert!(!masked.contains("wJalrXUtnFEMI"));
         assert!(masked.contains("ASIAEXAMPLE"));
-        let shown = c.render(CredentialFormat::Env, true, "p");
+        let shown = c.render(CredentialFormat::Env, true, "p", &Destination::default());
         assert!(shown.contains("AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"));
     }
 
     #[test]
     fn credential_process_follows_the_protocol() {
-        let v: serde_json::Value =
-            serde_json::from_str(&creds().render(CredentialFormat::CredentialProcess, true, "p"))
-                .unwrap();
+        let v: serde_json::Value = serde_json::from_str(&creds().render(
+            CredentialFormat::CredentialProcess,
+            true,
+            "p",
+            &Destination::default(),
+        ))
+        .unwrap();
         assert_eq!(v["Version"], 1);
         assert_eq!(v["Expiration"], "2027-01-15T08:00:00Z");
         assert_eq!(v["AccountId"], "111122223333");
+    }
+
+    #[test]
+    fn export_lines_carry_the_region_for_both_cli_versions_and_the_endpoint() {
+        let to = Destination {
+            region: "eu-west-1".into(),
+            endpoint_url: Some("http://127.0.0.1:4566".into()),
+        };
+        let env = creds().render(CredentialFormat::Env, true, "p", &to);
+        assert!(env.contains("export AWS_REGION=eu-west-1\n"), "{env}");
+        assert!(
+            env.contains("export AWS_DEFAULT_REGION=eu-west-1\n"),
+            "{env}"
+        );
+        assert!(
+            env.contains("export AWS_ENDPOINT_URL=http://127.0.0.1:4566\n"),
+            "{env}"
+        );
+        let real = creds().render(CredentialFormat::Env, true, "p", &Destination::default());
+        assert!(!real.contains("AWS_ENDPOINT_URL"), "{real}");
     }
 }

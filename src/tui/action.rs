@@ -31,6 +31,8 @@ pub enum Action {
     Tip(super::tip::TipMsg),
     /// Admin-console results.
     Admin(AdminMsg),
+    /// Something to tell the user (the outcome of a terminal-level effect, like a copy).
+    Flash(super::widgets::Flash),
     /// A line centry logged through `tracing` (forwarded by `logging::ConsoleLayer`), for the
     /// logs screen.
     Log(String),

@@ -244,6 +244,10 @@ impl App {
             Action::Tip(msg) => super::tip::update(&mut self.views, &mut self.sh, msg),
             Action::Admin(msg) => self.views.admin.on_msg(msg, &mut self.sh),
             Action::Events(msg) => self.views.events.on_msg(msg, &mut self.sh),
+            Action::Flash(f) => {
+                self.sh.flash(f);
+                vec![]
+            }
             Action::Log(line) => {
                 self.sh.show_log_line(line);
                 vec![]
@@ -414,7 +418,12 @@ impl App {
                 } else if self.screen() != ScreenId::Accounts && self.sh.session.token.is_some() {
                     self.stack = vec![ScreenId::Accounts];
                 } else {
-                    self.quit = true;
+                    // Esc never leaves: a reflexive third Esc must not end the session.
+                    let keys = self.sh.keymap.keys_for(&self.contexts(), Command::Quit);
+                    self.sh.flash(Flash::info(format!(
+                        "nothing to close here — {} quits",
+                        keys.join(" or ")
+                    )));
                 }
             }
             Command::Help => {

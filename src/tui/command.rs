@@ -114,6 +114,10 @@ pub enum Command {
     ScreenEvents,
     /// Follow new events, or pause.
     ToggleFollow,
+    /// The next longer time window (after the longest, the shortest).
+    LongerWindow,
+    /// The next shorter time window.
+    ShorterWindow,
     /// Events of the last 15 minutes.
     Window0,
     /// Events of the last hour.
@@ -186,6 +190,8 @@ impl Command {
             Cancel => "cancel loading",
             ScreenEvents => "events",
             ToggleFollow => "follow / pause",
+            LongerWindow => "longer time window",
+            ShorterWindow => "shorter time window",
             Window0 => "last 15 min",
             Window1 => "last hour",
             Window2 => "last 6 h",

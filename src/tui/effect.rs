@@ -29,8 +29,8 @@ pub enum Effect {
     Admin(AdminEffect),
     /// Events work.
     Events(super::events::EventsEffect),
-    /// Put text on the clipboard (OSC 52).
-    Copy(String),
+    /// Put text on the clipboard (system tool, or OSC 52), and say how it went.
+    Copy(super::clipboard::Clip),
     /// Open a URL in the browser.
     OpenUrl(String),
     /// Leave the full screen and run a program with extra environment, then come back.

@@ -6,6 +6,7 @@ pub mod admin;
 pub mod app;
 pub mod approvals;
 pub mod chrome;
+pub mod clipboard;
 pub mod command;
 pub mod demo;
 pub mod dev;
@@ -151,6 +152,7 @@ async fn run_console(
         targets,
         target,
         emulator: global.endpoint_url.is_some(),
+        endpoint_url: global.endpoint_url.clone(),
         demo,
         read_only: global.read_only,
         settings,
@@ -229,8 +231,10 @@ async fn run_console(
 
 fn execute(guard: &mut TerminalGuard, runner: &mut Runner, effect: Effect) {
     match effect {
-        Effect::Copy(text) => {
-            let _ = terminal::copy_to_clipboard(&text);
+        Effect::Copy(clip) => {
+            let surroundings = clipboard::Surroundings::detect();
+            let flash = clipboard::copy(&clip, &surroundings, &mut std::io::stdout());
+            runner.cx.send(action::Action::Flash(flash));
         }
         Effect::OpenUrl(url) => {
             tokio::task::spawn_blocking(move || {

@@ -163,6 +163,8 @@ pub struct Session {
     pub user: Option<String>,
     /// Requests go to a custom endpoint (the emulator).
     pub emulator: bool,
+    /// That endpoint, handed on with credentials (`AWS_ENDPOINT_URL`).
+    pub endpoint_url: Option<String>,
     /// Running `--demo`.
     pub demo: bool,
     /// Hide everything that changes anything.

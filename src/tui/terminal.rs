@@ -71,7 +71,12 @@ impl TerminalGuard {
         }
     }
 
-    /// Leave the full screen, run `f` (which may use the terminal), and come back.
+    /// Leave the full screen, run `f` (which may use the terminal), and come back with the
+    /// whole screen repainted on the next draw.
+    ///
+    /// `Terminal::clear` is not used here: it asks the terminal for the cursor position and
+    /// the input task, still reading, can take the answer, so the clear failed and the next
+    /// draw only sent what changed — onto a blank alternate screen.
     pub fn suspend<T>(&mut self, f: impl FnOnce() -> T) -> std::io::Result<T> {
         restore();
         let out = f();
@@ -99,14 +104,4 @@ impl Drop for TerminalGuard {
     fn drop(&mut self) {
         restore();
     }
-}
-
-/// Write an OSC 52 sequence asking the terminal to put `text` on the clipboard (works over SSH
-/// in terminals that allow it).
-pub fn copy_to_clipboard(text: &str) -> std::io::Result<()> {
-    use base64::Engine;
-    let b64 = base64::engine::general_purpose::STANDARD.encode(text.as_bytes());
-    let mut out = stdout();
-    write!(out, "\x1b]52;c;{b64}\x07")?;
-    out.flush()
 }

@@ -49,7 +49,7 @@ async fn demo_signs_in_lists_and_opens_a_role_with_admin_credentials_picked() {
         .await;
     h.press(Command::CopyEnv);
     assert!(
-        matches!(h.performed.last(), Some(centry::tui::effect::Effect::Copy(t)) if t.contains("export AWS_SESSION_TOKEN="))
+        matches!(h.performed.last(), Some(centry::tui::effect::Effect::Copy(t)) if t.text.contains("export AWS_SESSION_TOKEN="))
     );
     h.press(Command::Back);
     assert_eq!(h.app.screen(), ScreenId::Accounts);

@@ -268,7 +268,9 @@ fn raw_event() {
     assert!(text(&b).contains("\"role_name\": \"ReadOnlyAccess\""));
     insta::assert_snapshot!("events_detail", b);
     let effects = cmd(&mut app, Command::Copy);
-    assert!(matches!(effects.as_slice(), [Effect::Copy(t)] if t.contains("GetRoleCredentials")));
+    assert!(
+        matches!(effects.as_slice(), [Effect::Copy(t)] if t.text.contains("GetRoleCredentials"))
+    );
     cmd(&mut app, Command::Back);
     assert_eq!(
         app.views.events.mode,

@@ -10,6 +10,7 @@ use ratatui::widgets::Paragraph;
 use super::table::Target;
 use super::view::AdminView;
 use crate::model::permission_set::pretty_policy;
+use crate::tui::clipboard::Clip;
 use crate::tui::command::Command;
 use crate::tui::effect::Effect;
 use crate::tui::shared::Shared;
@@ -53,8 +54,7 @@ impl AdminView {
                     .map(pretty_policy);
                 return Some(match policy {
                     Some(p) => {
-                        sh.flash(Flash::info("copied the inline policy"));
-                        vec![Effect::Copy(p)]
+                        vec![Effect::Copy(Clip::new("the inline policy", p))]
                     }
                     None => {
                         sh.flash(Flash::warn("this permission set has no inline policy"));

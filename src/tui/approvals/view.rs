@@ -390,7 +390,7 @@ impl ApprovalsView {
                 Level::Sessions => {}
             },
             Command::OpenSessions => return Some(self.open_sessions(sh)),
-            Command::Copy => return Some(self.copy(sh)),
+            Command::Copy => return Some(self.copy()),
             _ => return None,
         }
         Some(vec![])
@@ -407,7 +407,7 @@ impl ApprovalsView {
         }
     }
 
-    fn copy(&mut self, sh: &mut Shared) -> Vec<Effect> {
+    fn copy(&mut self) -> Vec<Effect> {
         let (what, text) = match self.level {
             Level::Teams => match self.selected_team() {
                 Some(t) => ("team ARN", t.team.arn.clone()),
@@ -427,8 +427,10 @@ impl ApprovalsView {
                 None => return vec![],
             },
         };
-        sh.flash(Flash::info(format!("copied the {what}")));
-        vec![Effect::Copy(text)]
+        vec![Effect::Copy(crate::tui::clipboard::Clip::new(
+            format!("the {what}"),
+            text,
+        ))]
     }
 
     /// Breadcrumbs: `Approval teams › Team › Sessions`.

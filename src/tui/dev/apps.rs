@@ -11,6 +11,7 @@ use super::DevEffect;
 use crate::model::apps::{AppInstance, AppProfile};
 use crate::model::text::sanitize;
 use crate::services::ServiceError;
+use crate::tui::clipboard::Clip;
 use crate::tui::command::Command;
 use crate::tui::effect::Effect;
 use crate::tui::keymap::KeyContext;
@@ -138,8 +139,9 @@ impl AppsView {
                     sh.flash(Flash::info(format!("opening {}", sanitize(&app.name))));
                     return Some(vec![Effect::OpenUrl(url)]);
                 }
-                sh.flash(Flash::info("copied the application URL"));
-                return Some(vec![Effect::Copy(url)]);
+                return Some(vec![Effect::Copy(
+                    Clip::new("the application URL", url).or_see("enter opens it"),
+                )]);
             }
             _ => return None,
         }

@@ -137,8 +137,10 @@ impl QView {
             Command::Refresh => return Some(self.reload(sh)),
             Command::Copy | Command::Open => {
                 let p = self.profiles.as_ref()?.get(self.list.selected)?;
-                sh.flash(crate::tui::widgets::Flash::info("copied the profile ARN"));
-                return Some(vec![Effect::Copy(p.arn.clone())]);
+                return Some(vec![Effect::Copy(crate::tui::clipboard::Clip::new(
+                    "the profile ARN",
+                    p.arn.clone(),
+                ))]);
             }
             _ => return None,
         }

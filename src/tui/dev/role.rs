@@ -8,10 +8,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::{CredPurpose, DevEffect};
-use crate::model::credentials::{CredentialFormat, RoleCredentials};
+use crate::model::credentials::{CredentialFormat, Destination, RoleCredentials};
 use crate::model::text::sanitize;
 use crate::services::ServiceError;
 use crate::services::config_file::{ProfileSpec, SsoSession, profile_name};
+use crate::tui::clipboard::Clip;
 use crate::tui::command::Command;
 use crate::tui::effect::Effect;
 use crate::tui::keymap::KeyContext;
@@ -133,6 +134,10 @@ impl RoleView {
             .as_ref()
             .map(|t| t.region.clone())
             .unwrap_or_else(|| "us-east-1".into());
+        let to = Destination {
+            region: region.clone(),
+            endpoint_url: sh.session.endpoint_url.clone(),
+        };
         match cmd {
             Command::Reveal => self.revealed = !self.revealed,
             Command::CopyEnv | Command::CopyCredentialProcess | Command::CopyIni => {
@@ -145,19 +150,18 @@ impl RoleView {
                     ),
                     _ => (CredentialFormat::Ini, "ini profile"),
                 };
-                sh.flash(Flash::info(format!("copied {what} to the clipboard")));
-                return Some(vec![Effect::Copy(c.render(
-                    fmt,
-                    true,
-                    &self.profile_name(sh),
-                ))]);
+                let text = c.render(fmt, true, &self.profile_name(sh), &to);
+                return Some(vec![Effect::Copy(Clip::new(what, text).or_see(format!(
+                    "`centry creds {} {}` prints them",
+                    self.account_id, self.role
+                )))]);
             }
             Command::ExecShell => {
                 let c = self.creds.as_ref()?;
                 let shell = std::env::var("SHELL").unwrap_or_else(|_| "/bin/sh".into());
                 return Some(vec![Effect::RunInTerminal {
                     argv: vec![shell],
-                    env: crate::cli::access::role_env(c, &region),
+                    env: crate::cli::access::role_env(c, &to),
                     banner: format!(
                         "centry: shell as {} in {} ({}) — exit to return",
                         self.role, self.account_name, self.account_id

@@ -9,6 +9,7 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use super::DevEffect;
 use crate::model::text::sanitize;
 use crate::services::signin::{DeviceStart, Flow, SignInTarget};
+use crate::tui::clipboard::Clip;
 use crate::tui::command::Command;
 use crate::tui::effect::Effect;
 use crate::tui::keymap::KeyContext;
@@ -130,10 +131,16 @@ impl SignInView {
                 return Some(vec![Effect::Dev(DevEffect::CancelSignIn)]);
             }
             (Phase::Device(d), Command::Copy) => {
-                return Some(vec![Effect::Copy(d.verification_uri_complete.clone())]);
+                return Some(vec![Effect::Copy(Clip::new(
+                    "the sign-in URL",
+                    d.verification_uri_complete.clone(),
+                ))]);
             }
             (Phase::Browser { url, .. }, Command::Copy) => {
-                return Some(vec![Effect::Copy(url.clone())]);
+                return Some(vec![Effect::Copy(Clip::new(
+                    "the sign-in URL",
+                    url.clone(),
+                ))]);
             }
             (_, Command::UseDeviceCode | Command::UseBrowser) => {
                 let flow = if cmd == Command::UseDeviceCode {

@@ -264,12 +264,13 @@ impl App {
                     self.sh.flash(Flash::info("opened the AWS console"));
                     vec![Effect::OpenUrl(url)]
                 }
-                Ok(url) => {
-                    self.sh.flash(Flash::info(
-                        "copied the console sign-in URL (single use, valid for minutes)",
-                    ));
-                    vec![Effect::Copy(url)]
-                }
+                Ok(url) => vec![Effect::Copy(
+                    crate::tui::clipboard::Clip::new(
+                        "the console sign-in URL (single use, valid for minutes)",
+                        url,
+                    )
+                    .or_see("o opens the console instead"),
+                )],
                 Err(e) => {
                     self.sh
                         .flash(Flash::error(format!("console link failed: {}", e.message)));

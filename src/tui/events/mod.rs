@@ -26,7 +26,7 @@ use crate::services::trail::{
 
 pub use view::EventsView;
 
-/// The time windows `0`–`6` choose, with their labels.
+/// The time windows `t` / `T` step through, with their labels.
 pub const WINDOWS: [(time::Duration, &str); 7] = [
     (time::Duration::minutes(15), "15 min"),
     (time::Duration::hours(1), "1 h"),

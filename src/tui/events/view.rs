@@ -289,6 +289,7 @@ impl EventsView {
                 Command::OpenPerson,
                 Command::OpenSession,
                 Command::ToggleFollow,
+                Command::LongerWindow,
                 Command::Filter,
                 Command::ToggleFailures,
                 Command::CycleGroup,
@@ -398,6 +399,8 @@ impl EventsView {
             Command::Window4 => window(4),
             Command::Window5 => window(5),
             Command::Window6 => window(6),
+            Command::LongerWindow => window((self.window + 1) % WINDOWS.len()),
+            Command::ShorterWindow => window((self.window + WINDOWS.len() - 1) % WINDOWS.len()),
             _ => None,
         };
         if let Some(n) = picked {
@@ -463,10 +466,10 @@ impl EventsView {
             Command::Copy => {
                 let text = self.cursor_event().and_then(TrailEvent::raw_pretty);
                 return Some(match text {
-                    Some(t) => {
-                        sh.flash(Flash::info("copied the event's JSON"));
-                        vec![Effect::Copy(t)]
-                    }
+                    Some(t) => vec![Effect::Copy(
+                        crate::tui::clipboard::Clip::new("the event's JSON", t)
+                            .or_see("enter shows it"),
+                    )],
                     None => vec![],
                 });
             }

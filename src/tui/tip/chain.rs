@@ -11,6 +11,7 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use super::TipEffect;
 use crate::model::text::sanitize;
 use crate::services::tip::{ChainError, ChainEvent, LinkId, LinkReport, TipConfig};
+use crate::tui::clipboard::Clip;
 use crate::tui::command::Command;
 use crate::tui::effect::Effect;
 use crate::tui::format::left;
@@ -339,8 +340,10 @@ impl crate::tui::view::View for ChainView {
                     ));
                     return Some(vec![]);
                 };
-                sh.flash(Flash::info("copied the IdP sign-in URL"));
-                Some(vec![Effect::Copy(url.clone())])
+                Some(vec![Effect::Copy(Clip::new(
+                    "the IdP sign-in URL",
+                    url.clone(),
+                ))])
             }
             _ => None,
         }

@@ -181,7 +181,7 @@ async fn admin_screens() {
     insta::assert_snapshot!("admin_permission_set_reading_100x24", b);
     let effects = a.update(Action::Command(Command::Copy));
     assert!(
-        matches!(effects.as_slice(), [Effect::Copy(p)] if p.contains("\"Statement\"")),
+        matches!(effects.as_slice(), [Effect::Copy(p)] if p.text.contains("\"Statement\"")),
         "y copies the inline policy"
     );
     cmd(&mut a, Command::Back);

@@ -140,6 +140,16 @@ impl Tmux {
         }
     }
 
+    /// Run a tmux command against this session's server; its stdout.
+    pub fn command(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux")
+            .args(["-L", &self.socket])
+            .args(args)
+            .output()
+            .expect("tmux runs");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
     /// Whether the program is still running.
     pub fn alive(&self) -> bool {
         Command::new("tmux")

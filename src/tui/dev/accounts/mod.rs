@@ -16,6 +16,7 @@ use crate::model::fuzzy::{FuzzyIndex, IncrementalFilter};
 use crate::services::ServiceError;
 use crate::services::local_store::Prefs;
 use crate::services::portal::{ListingEvent, Progress};
+use crate::tui::clipboard::Clip;
 use crate::tui::command::Command;
 use crate::tui::effect::Effect;
 use crate::tui::keymap::KeyContext;
@@ -445,8 +446,10 @@ impl AccountsView {
                         .collect::<Vec<_>>()
                         .join("\n")
                 };
-                sh.flash(Flash::info("copied account id and role"));
-                return Some(vec![Effect::Copy(text)]);
+                return Some(vec![Effect::Copy(Clip::new(
+                    "the account id and role",
+                    text,
+                ))]);
             }
             Command::Refresh => {
                 let token = sh.token()?;
