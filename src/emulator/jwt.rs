@@ -258,7 +258,18 @@ mod tests {
 
     #[test]
     fn pem_blocks_are_read_past_comments() {
-        assert!(pem_der("# hi\n-----BEGIN X-----\nAAEC\n-----END X-----\n").is_ok());
-        assert!(pem_der("nothing").is_err());
+        assert_eq!(
+            pem_der("# hi\n-----BEGIN X-----\nAAEC\n-----END X-----\n"),
+            Ok(vec![0, 1, 2])
+        );
+        assert_eq!(
+            pem_der("nothing"),
+            Err("no complete PEM block found".into())
+        );
+        assert!(
+            pem_der("-----BEGIN X-----\n!!\n-----END X-----\n")
+                .unwrap_err()
+                .contains("not base64")
+        );
     }
 }

@@ -47,5 +47,15 @@ async fn it_listens_on_loopback_only() {
     // Whatever the host's addresses, only 127.0.0.1 accepts connections.
     let ok = tokio::net::TcpStream::connect(("127.0.0.1", port)).await;
     assert!(ok.is_ok());
+    // On Linux all of 127.0.0.0/8 reaches this host: a listener bound to 0.0.0.0 (or to the
+    // wrong address) would accept on 127.0.0.2 too. One bound to 127.0.0.1 refuses it.
+    #[cfg(target_os = "linux")]
+    {
+        let other = tokio::net::TcpStream::connect(("127.0.0.2", port)).await;
+        assert!(
+            other.is_err(),
+            "the callback listener accepted on 127.0.0.2"
+        );
+    }
     drop(listener);
 }

@@ -314,6 +314,8 @@ mod tests {
         let snap = Snapshot::from_inventory(&inventory("u", "g")).unwrap();
         let mut now = inventory("u", "g");
         now.sections.directory = SectionState::Denied("no".into());
-        assert!(plan(&snap, &now).is_err());
+        let err = plan(&snap, &now).unwrap_err();
+        assert_eq!(err.section, "users and groups (Identity Store)");
+        assert!(err.problem.contains("no"), "{}", err.problem);
     }
 }
