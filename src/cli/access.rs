@@ -13,7 +13,7 @@ use crate::model::account::Listing;
 use crate::model::credentials::{CredentialFormat, Destination, RoleCredentials};
 use crate::services::config_file::{self, ConfigFile, ProfileSpec, SsoSession};
 use crate::services::portal::{self, ListingEvent};
-use crate::services::role_cache::{RoleCache, RoleKey};
+use crate::services::role_cache::{LOCK_WAIT, RoleCache, RoleKey};
 use crate::services::{console, local_store};
 use time::OffsetDateTime;
 
@@ -230,11 +230,20 @@ async fn role_credentials(
         account_id: &role.account,
         role_name: &role.role,
     };
-    if !fresh
-        && let Some(c) = cache
+    let cached = |cache: &Option<RoleCache>| {
+        cache
             .as_ref()
             .and_then(|c| c.load(key, OffsetDateTime::now_utc()))
-    {
+    };
+    if !fresh && let Some(c) = cached(&cache) {
+        return Ok(c);
+    }
+    // One run fetches; parallel runs for the same role wait for it and use what it kept.
+    let _lock = match &cache {
+        Some(c) => c.lock(key, LOCK_WAIT).await,
+        None => None,
+    };
+    if !fresh && let Some(c) = cached(&cache) {
         return Ok(c);
     }
     let token = ctx.token().await?;

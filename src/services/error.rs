@@ -19,8 +19,11 @@ pub enum ErrorKind {
     NotFound,
     /// The request was refused as invalid.
     Invalid,
-    /// Could not reach the service, or the connection broke.
+    /// The connection broke, or an answer took too long.
     Network,
+    /// Nothing answered at the endpoint (connection refused, no route, connect timed out):
+    /// not throttling, so not retried beyond the SDK's few quick attempts.
+    Unreachable,
     /// The service failed (5xx).
     ServiceFault,
     /// Anything else.
@@ -77,14 +80,17 @@ impl ServiceError {
                 ServiceError::new(operation, ErrorKind::Network, "timed out")
             }
             SdkError::DispatchFailure(d) => {
-                let msg = if d.is_timeout() {
-                    "timed out".to_string()
-                } else if d.is_io() {
-                    "could not connect".to_string()
-                } else {
-                    "request could not be sent".to_string()
-                };
-                ServiceError::new(operation, ErrorKind::Network, msg)
+                if d.is_io() || d.is_timeout() {
+                    let to = connect_target(d)
+                        .map(|t| format!(" to {t}"))
+                        .unwrap_or_default();
+                    return ServiceError::new(
+                        operation,
+                        ErrorKind::Unreachable,
+                        format!("could not connect{to}"),
+                    );
+                }
+                ServiceError::new(operation, ErrorKind::Network, "request could not be sent")
             }
             SdkError::ResponseError(_) => ServiceError::new(
                 operation,
@@ -104,7 +110,10 @@ impl ServiceError {
     pub fn is_transient(&self) -> bool {
         matches!(
             self.kind,
-            ErrorKind::Throttled | ErrorKind::Network | ErrorKind::ServiceFault
+            ErrorKind::Throttled
+                | ErrorKind::Network
+                | ErrorKind::Unreachable
+                | ErrorKind::ServiceFault
         )
     }
 
@@ -127,9 +136,26 @@ impl ServiceError {
             ErrorKind::Invalid => "the request was refused as invalid",
             ErrorKind::Network => "check the network or the endpoint URL, then press r to retry",
             ErrorKind::ServiceFault => "AWS had an internal error — press r to retry",
+            ErrorKind::Unreachable => {
+                "nothing answers there — check the network, VPN or endpoint URL, then press r to retry"
+            }
             ErrorKind::Other => "press r to retry",
         }
     }
+}
+
+/// The address a failed connection was for. The HTTP client names it only in its error's
+/// debug form (`ConnectError("tcp connect error", 127.0.0.1:1, …)`); `None` when it does not.
+fn connect_target(d: &impl std::fmt::Debug) -> Option<String> {
+    let text = format!("{d:?}");
+    let rest = &text[text.find("ConnectError(")?..];
+    let after_reason = &rest[rest.find("\", ")? + 3..];
+    let target = &after_reason[..after_reason.find([',', ')'])?];
+    let plausible = !target.is_empty()
+        && target
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || ".:[]-_".contains(c));
+    plausible.then(|| target.to_string())
 }
 
 /// Classify an AWS error code.

@@ -143,7 +143,12 @@ impl Limiter {
                 Err(e) if e.kind == ErrorKind::Throttled && attempt < ATTEMPTS => {
                     self.on_throttle()
                 }
-                Err(e) if e.is_transient() && attempt < ATTEMPTS => {
+                // Nothing answering is not throttling: the SDK's quick attempts were enough.
+                Err(e)
+                    if e.is_transient()
+                        && e.kind != ErrorKind::Unreachable
+                        && attempt < ATTEMPTS =>
+                {
                     let backoff = Duration::from_millis(100 * (1 << attempt.min(6)));
                     tokio::time::sleep(backoff).await;
                 }

@@ -74,6 +74,9 @@ impl std::fmt::Debug for Services {
     }
 }
 
+/// How long a connection may take to open before the endpoint counts as unreachable.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
+
 /// The SDK HTTP client: hyper + rustls with the ring provider (one TLS stack for the crate).
 fn sdk_http_client() -> SharedHttpClient {
     use aws_smithy_http_client::tls;
@@ -88,7 +91,7 @@ impl Services {
     /// Services for an endpoint, without AWS credentials (enough for sign-in and the portal).
     pub fn new(endpoint: Endpoint) -> Services {
         let web = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(10))
+            .connect_timeout(CONNECT_TIMEOUT)
             .timeout(Duration::from_secs(60))
             .user_agent(concat!("centry/", env!("CARGO_PKG_VERSION")))
             .redirect(reqwest::redirect::Policy::none())
@@ -154,13 +157,17 @@ impl Services {
             .region(Region::new(region.to_string()))
             .http_client(self.http.clone())
             .retry_config(if retries {
-                RetryConfig::standard().with_max_attempts(4)
+                // Quick attempts: a dead endpoint is reported within seconds; throttling is
+                // paced and retried by the limiter.
+                RetryConfig::standard()
+                    .with_max_attempts(3)
+                    .with_max_backoff(Duration::from_secs(1))
             } else {
                 RetryConfig::disabled()
             })
             .timeout_config(
                 TimeoutConfig::builder()
-                    .connect_timeout(Duration::from_secs(10))
+                    .connect_timeout(CONNECT_TIMEOUT)
                     .operation_attempt_timeout(Duration::from_secs(30))
                     .build(),
             );

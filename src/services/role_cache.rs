@@ -3,7 +3,8 @@
 //! GetRoleCredentials call and its latency. Credentials are kept in centry's cache folder
 //! (`role-credentials/<sha1>.json`, written atomically 0600 in a 0700 folder, as the AWS CLI
 //! keeps its own in `~/.aws/cli/cache`), reused while more than [`REUSE_MARGIN`] remains, and
-//! removed by `centry logout`. A damaged file is a miss, never an error.
+//! removed by `centry logout`. A damaged file is a miss, never an error. Parallel runs for the
+//! same role take turns ([`RoleCache::lock`]): one fetches, the others read what it kept.
 
 use std::path::PathBuf;
 
@@ -43,6 +44,17 @@ struct Stored {
     #[serde(with = "time::serde::rfc3339")]
     expiration: OffsetDateTime,
 }
+
+/// Held by the one process fetching a role's credentials; released when dropped (or when the
+/// process ends, however it ends).
+#[derive(Debug)]
+pub struct FetchLock {
+    _file: std::fs::File,
+}
+
+/// How long a `credential_process` run waits for another one fetching the same role before
+/// fetching itself.
+pub const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(20);
 
 /// The folder of cached role credentials.
 #[derive(Debug, Clone)]
@@ -95,6 +107,39 @@ impl RoleCache {
             session_token: Secret::new(stored.session_token),
             expiration: stored.expiration,
         })
+    }
+
+    /// Wait (up to `wait`) to be the one process fetching `key`'s credentials. The AWS CLI and
+    /// SDKs start `credential_process` runs in parallel; with this, one fetches while the others
+    /// wait and then find its credentials in the cache. The lock is the kernel's advisory lock
+    /// on `<sha1>.lock`, so a holder that dies releases it at once; a holder that hangs is
+    /// outwaited after `wait` (`None`: go ahead without the lock).
+    pub async fn lock(&self, key: RoleKey<'_>, wait: std::time::Duration) -> Option<FetchLock> {
+        let path = self.file_for(key).with_extension("lock");
+        crate::fsutil::create_private_dir(&self.dir).ok()?;
+        let mut opts = std::fs::OpenOptions::new();
+        opts.read(true).write(true).create(true).truncate(false);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            opts.mode(0o600);
+        }
+        let file = opts.open(&path).ok()?;
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            match file.try_lock() {
+                Ok(()) => return Some(FetchLock { _file: file }),
+                Err(std::fs::TryLockError::WouldBlock)
+                    if tokio::time::Instant::now() < deadline =>
+                {
+                    tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+                }
+                Err(e) => {
+                    tracing::warn!(path = %path.display(), error = %e, "fetching role credentials without the lock");
+                    return None;
+                }
+            }
+        }
     }
 
     /// Keep `creds` for the next run.

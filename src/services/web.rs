@@ -59,10 +59,25 @@ pub async fn send_json(
     req: reqwest::RequestBuilder,
 ) -> Result<Value, ServiceError> {
     let resp = req.send().await.map_err(|e| {
+        if e.is_connect() {
+            let to = e
+                .url()
+                .and_then(|u| {
+                    Some(format!(
+                        " to {}:{}",
+                        u.host_str()?,
+                        u.port_or_known_default()?
+                    ))
+                })
+                .unwrap_or_default();
+            return ServiceError::new(
+                operation,
+                ErrorKind::Unreachable,
+                format!("could not connect{to}"),
+            );
+        }
         let msg = if e.is_timeout() {
             "timed out"
-        } else if e.is_connect() {
-            "could not connect"
         } else {
             "request failed"
         };

@@ -239,7 +239,12 @@ impl App {
                 self.dirty = self.on_tick();
                 self.refresh_if_due()
             }
-            Action::Dev(msg) => self.on_dev(msg),
+            Action::Dev(msg) => {
+                if let Some(outcome) = msg.connection() {
+                    self.sh.session.disconnected = outcome;
+                }
+                self.on_dev(msg)
+            }
             Action::Approvals(msg) => self.views.approvals.on_msg(msg, &mut self.sh),
             Action::Tip(msg) => super::tip::update(&mut self.views, &mut self.sh, msg),
             Action::Admin(msg) => self.views.admin.on_msg(msg, &mut self.sh),

@@ -49,6 +49,12 @@ impl App {
         if s.read_only {
             spans.push(Span::styled("  READ-ONLY", th.warn()));
         }
+        if let Some(why) = &s.disconnected {
+            spans.push(Span::styled(
+                format!("  DISCONNECTED: {}", sanitize(why)),
+                th.warn(),
+            ));
+        }
         if let Some(a) = &s.admin {
             // The least important part: shortened, then dropped, when the line is full.
             let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();

@@ -173,6 +173,9 @@ pub struct Session {
     pub admin: Option<AdminCredentials>,
     /// centry's own settings (profile names, how many events to hold).
     pub settings: crate::services::settings::Settings,
+    /// Why the endpoint is out of reach, since the last call that could not connect (cleared
+    /// by the next call that gets an answer); the header shows it.
+    pub disconnected: Option<String>,
 }
 
 /// Shared state views may read and touch.

@@ -9,6 +9,8 @@ mod approvals_service;
 mod bad_input_cli;
 mod callback_listener;
 mod common;
+mod connection_lost;
+mod creds_burst;
 mod dayone_creds;
 mod dayone_e2e;
 mod dev_e2e;

@@ -31,6 +31,23 @@ pub enum CredPurpose {
     Admin,
 }
 
+impl DevMsg {
+    /// What this answer says about reaching the endpoint: `Some(Some(why))` when a call could
+    /// not connect, `Some(None)` when one got an answer, `None` when it says nothing.
+    pub fn connection(&self) -> Option<Option<String>> {
+        let outcome = match self {
+            DevMsg::ListingDone(r) => r.as_ref().err(),
+            DevMsg::Apps(r) => r.as_ref().err(),
+            DevMsg::Credentials { result, .. } => result.as_ref().as_ref().err(),
+            DevMsg::Refreshed(r) => r.as_ref().err(),
+            _ => return None,
+        };
+        Some(outcome.and_then(|e| {
+            (e.kind == crate::services::ErrorKind::Unreachable).then(|| e.message.clone())
+        }))
+    }
+}
+
 /// Results of developer-console work.
 #[derive(Debug)]
 pub enum DevMsg {
