@@ -10,6 +10,7 @@ mod callback_listener;
 mod common;
 mod dayone_creds;
 mod dayone_e2e;
+mod dayone_screens;
 mod dev_e2e;
 mod dev_flows;
 mod dev_interop;
