@@ -38,6 +38,36 @@ pub fn relative(t: OffsetDateTime, now: OffsetDateTime) -> String {
     }
 }
 
+/// Up to three of `candidates` closest to `input` (a fragment of one, or a near spelling),
+/// closest first: for "no such thing — did you mean …" errors.
+pub fn closest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
+    let want = input.to_lowercase();
+    let mut scored: Vec<(f64, &str)> = candidates
+        .into_iter()
+        .filter_map(|c| {
+            let lower = c.to_lowercase();
+            let score = if lower.contains(&want) || (!lower.is_empty() && want.contains(&lower)) {
+                2.0
+            } else {
+                strsim::jaro_winkler(&want, &lower)
+            };
+            (score >= 0.75).then_some((score, c))
+        })
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+    scored.dedup_by(|a, b| a.1 == b.1);
+    scored.into_iter().take(3).map(|(_, c)| c).collect()
+}
+
+/// "no account platfrom-dev — closest: platform-dev" (or a hint when nothing is close).
+pub fn unknown(what: &str, input: &str, close: &[String], otherwise: &str) -> String {
+    if close.is_empty() {
+        format!("no {what} {input} — {otherwise}")
+    } else {
+        format!("no {what} {input} — closest: {}", close.join(", "))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -47,6 +77,19 @@ mod tests {
         assert_eq!(count(1, "role", "roles"), "1 role");
         assert_eq!(count(0, "role", "roles"), "0 roles");
         assert_eq!(count(1, "address", "addresses"), "1 address");
+    }
+
+    #[test]
+    fn closest_names_near_spellings_and_fragments() {
+        let names = [
+            "platform-dev",
+            "payments-prod",
+            "network",
+            "sandbox-jordan-lee",
+        ];
+        assert_eq!(closest("platfrom-dev", names), vec!["platform-dev"]);
+        assert_eq!(closest("jordan", names), vec!["sandbox-jordan-lee"]);
+        assert!(closest("zzzzzz", names).is_empty());
     }
 
     #[test]
