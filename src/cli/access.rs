@@ -121,7 +121,7 @@ pub async fn accounts(global: &GlobalArgs) -> anyhow::Result<i32> {
 /// Options of `centry roles`.
 #[derive(Debug, Args)]
 pub struct RolesArgs {
-    /// Only this account.
+    /// Only this account (its id or name).
     pub account: Option<String>,
 }
 
@@ -130,43 +130,17 @@ pub async fn roles(global: &GlobalArgs, args: RolesArgs) -> anyhow::Result<i32> 
     let ctx = DevContext::resolve(global)?;
     let rows: Vec<RoleRow> = match &args.account {
         Some(account) => {
-            let token = ctx.token().await?;
-            let sso = ctx.svc.sso(false);
-            let mut rows = Vec::new();
-            let mut next: Option<String> = None;
-            loop {
-                let page = ctx
-                    .limiter
-                    .call(|| {
-                        let next = next.clone();
-                        let sso = sso.clone();
-                        let token = token.clone();
-                        async move {
-                            sso.list_account_roles()
-                                .access_token(token.expose())
-                                .account_id(account)
-                                .set_next_token(next)
-                                .send()
-                                .await
-                                .map_err(|e| {
-                                    crate::services::ServiceError::from_sdk("ListAccountRoles", e)
-                                })
-                        }
-                    })
-                    .await?;
-                rows.extend(page.role_list().iter().map(|r| RoleRow {
-                    account_id: account.clone(),
-                    role_name: r.role_name().unwrap_or_default().to_string(),
-                }));
-                next = page
-                    .next_token()
-                    .filter(|t| !t.is_empty())
-                    .map(str::to_string);
-                if next.is_none() {
-                    break;
-                }
-            }
-            rows
+            let listing = listing(&ctx).await?;
+            let a = listing.resolve(account).map_err(anyhow::Error::msg)?;
+            a.roles
+                .clone()
+                .unwrap_or_default()
+                .into_iter()
+                .map(|r| RoleRow {
+                    account_id: a.account_id.clone(),
+                    role_name: r,
+                })
+                .collect()
         }
         None => listing(&ctx)
             .await?
@@ -188,10 +162,15 @@ pub async fn roles(global: &GlobalArgs, args: RolesArgs) -> anyhow::Result<i32> 
     Ok(0)
 }
 
+/// Whether `s` is a 12-digit account id (anything else is taken as an account name).
+pub fn is_account_id(s: &str) -> bool {
+    s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// Which role.
 #[derive(Debug, Args, Clone)]
 pub struct RoleArgs {
-    /// Account id.
+    /// Account id or name.
     #[arg(long)]
     pub account: String,
     /// Role (permission set) name.
@@ -223,6 +202,19 @@ async fn role_credentials(
     role: &RoleArgs,
     fresh: bool,
 ) -> anyhow::Result<RoleCredentials> {
+    let resolved;
+    let role = if is_account_id(&role.account) {
+        role
+    } else {
+        // A name: the listing says which id (ids skip this, so credential_process stays fast).
+        let listing = listing(ctx).await?;
+        let a = listing.resolve(&role.account).map_err(anyhow::Error::msg)?;
+        resolved = RoleArgs {
+            account: a.account_id.clone(),
+            role: role.role.clone(),
+        };
+        &resolved
+    };
     let cache = RoleCache::user();
     let key = RoleKey {
         endpoint: ctx.svc.endpoint.url.as_deref(),

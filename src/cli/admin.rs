@@ -403,26 +403,51 @@ async fn access(ctx: &Ctx, admin: &Admin, user: &str) -> anyhow::Result<i32> {
     Ok(code)
 }
 
+/// The account `input` names (id or name) among `known`; unknown ones are an error naming
+/// the closest.
+fn resolve_account(
+    known: &std::collections::BTreeMap<String, crate::model::inventory::AccountInfo>,
+    input: &str,
+) -> Result<String, String> {
+    let input = input.trim();
+    if known.contains_key(input) {
+        return Ok(input.to_string());
+    }
+    if let Some(a) = known.values().find(|a| {
+        a.name
+            .as_deref()
+            .is_some_and(|n| n.eq_ignore_ascii_case(input))
+    }) {
+        return Ok(a.id.clone());
+    }
+    let labels: Vec<String> = known
+        .values()
+        .map(|a| format!("{} ({})", a.name.as_deref().unwrap_or("?"), a.id))
+        .collect();
+    let close: Vec<String> = crate::model::words::closest(input, labels.iter().map(String::as_str))
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+    Err(crate::model::words::unknown(
+        "account",
+        input,
+        &close,
+        "`centry admin accounts` lists them",
+    ))
+}
+
 async fn who(ctx: &Ctx, admin: &Admin, account: &str, set: Option<&str>) -> anyhow::Result<i32> {
     let inst = ctx.instance(admin).await?;
     let cached = ctx.cached(&inst);
-    let account_id = if account.len() == 12 && account.chars().all(|c| c.is_ascii_digit()) {
-        account.to_string()
-    } else {
-        let known = match &cached {
-            Some(inv) => inv.accounts.clone(),
-            None => {
-                let r = accounts::list_accounts(admin).await;
-                clear_progress();
-                r.map_err(explain)?
-            }
-        };
-        known
-            .values()
-            .find(|a| a.name.as_deref() == Some(account))
-            .map(|a| a.id.clone())
-            .ok_or_else(|| anyhow::anyhow!("no account named {account} (give its 12-digit id)"))?
+    let known = match &cached {
+        Some(inv) => inv.accounts.clone(),
+        None => {
+            let r = accounts::list_accounts(admin).await;
+            clear_progress();
+            r.map_err(explain)?
+        }
     };
+    let account_id = resolve_account(&known, account).map_err(anyhow::Error::msg)?;
     let inv = match cached {
         Some(inv) => inv,
         None => {
@@ -434,6 +459,23 @@ async fn who(ctx: &Ctx, admin: &Admin, account: &str, set: Option<&str>) -> anyh
     let set_arn = match set {
         Some(name) => match inv.permission_set_by_name(name) {
             Some(p) => Some(p.arn.clone()),
+            None if !inv.permission_sets.values().any(|p| p.name == name)
+                && !inv.permission_sets.is_empty() =>
+            {
+                let close: Vec<String> = crate::model::words::closest(
+                    name,
+                    inv.permission_sets.values().map(|p| p.name.as_str()),
+                )
+                .into_iter()
+                .map(str::to_string)
+                .collect();
+                anyhow::bail!(crate::model::words::unknown(
+                    "permission set",
+                    name,
+                    &close,
+                    "`centry admin permission-sets` lists them"
+                ));
+            }
             None => {
                 ctx.print::<rows::WhoRow>(&[])?;
                 eprintln!("nobody holds {name} in {account}: it is not provisioned there");

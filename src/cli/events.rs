@@ -56,6 +56,46 @@ pub struct EventsArgs {
     /// with the AWS credentials (--profile or the environment). LookupEvents always does.
     #[arg(long, requires = "file")]
     pub resolve: bool,
+    /// Also show the directory lookups centry itself made to name people (hidden by default,
+    /// as in the console).
+    #[arg(long, conflicts_with = "file")]
+    pub own_calls: bool,
+}
+
+/// Drops the directory lookups centry made with `key` (its own, to name people) unless they
+/// were asked for, and counts them.
+struct OwnCalls {
+    key: Option<String>,
+    show: bool,
+    hidden: std::sync::atomic::AtomicUsize,
+}
+
+impl OwnCalls {
+    fn keep(&self, events: &mut Vec<TrailEvent>) {
+        let Some(key) = self.key.as_deref().filter(|_| !self.show) else {
+            return;
+        };
+        let before = events.len();
+        events.retain(|e| {
+            !(e.group == EventGroup::Directory && e.access_key_id.as_deref() == Some(key))
+        });
+        self.hidden
+            .fetch_add(before - events.len(), std::sync::atomic::Ordering::Relaxed);
+    }
+
+    fn say(&self) {
+        let n = self.hidden.load(std::sync::atomic::Ordering::Relaxed);
+        if n > 0 {
+            eprintln!(
+                "{} hidden (--own-calls shows them)",
+                crate::model::words::count(
+                    n,
+                    "directory lookup centry made itself",
+                    "directory lookups centry made itself"
+                )
+            );
+        }
+    }
 }
 
 /// The furthest back `--since`/`--until` reach: 100 years, far beyond any CloudTrail retention,
@@ -134,28 +174,41 @@ pub async fn run(global: &GlobalArgs, args: EventsArgs) -> anyhow::Result<i32> {
     }
     let since = since.unwrap_or(now - Duration::hours(2));
     let svc = super::approvals::services(global).await?;
-    check_credentials(&svc).await?;
+    let own = OwnCalls {
+        key: Some(check_credentials(&svc).await?),
+        show: args.own_calls,
+        hidden: Default::default(),
+    };
     let client = TrailClient::new(&svc, lookup_limiter(), Arc::new(Limiter::identity_center()));
     let sources = sources_for(&args.source);
     if args.follow {
-        follow(&client, &sources, since, filter, printer).await
+        follow(&client, &sources, since, filter, printer, &own).await
     } else {
         let collected = Mutex::new(Vec::new());
+        let progress = super::context::stderr_is_tty();
         let on = |u: TrailUpdate| match u {
-            TrailUpdate::Events(evs) => collected
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .extend(evs),
+            TrailUpdate::Events(evs) => {
+                let mut all = collected.lock().unwrap_or_else(|e| e.into_inner());
+                all.extend(evs);
+                if progress {
+                    eprint!("\r\x1b[2Kreading events… {} so far", all.len());
+                }
+            }
             other => report(&other),
         };
         let summary = client
             .read_window(&sources, since, until.unwrap_or(now), None, &on)
             .await;
+        if progress {
+            eprint!("\r\x1b[2K");
+        }
         let mut events = collected.into_inner().unwrap_or_else(|e| e.into_inner());
+        own.keep(&mut events);
         match print_sorted(&printer, &filter, &mut events) {
             Err(e) if is_broken_pipe(&e) => return Ok(0),
             other => other?,
         }
+        own.say();
         if summary.failed.len() == sources.len() {
             anyhow::bail!("every event source failed (see above)");
         }
@@ -163,21 +216,25 @@ pub async fn run(global: &GlobalArgs, args: EventsArgs) -> anyhow::Result<i32> {
     }
 }
 
-/// Fail early, in words, when the AWS chain has no credentials (rather than once per source).
-async fn check_credentials(svc: &crate::services::Services) -> anyhow::Result<()> {
+/// Fail early, in words, when the AWS chain has no credentials (rather than once per source);
+/// the access key id, which marks centry's own calls in the trail.
+async fn check_credentials(svc: &crate::services::Services) -> anyhow::Result<String> {
     use aws_credential_types::provider::ProvideCredentials;
     let conf = svc.sdk_config(&svc.endpoint.sso_region, false);
-    let missing = match conf.credentials_provider() {
-        Some(p) => p.provide_credentials().await.err().map(|e| e.to_string()),
-        None => Some("no credentials provider".into()),
+    let found = match conf.credentials_provider() {
+        Some(p) => p
+            .provide_credentials()
+            .await
+            .map(|c| c.access_key_id().to_string())
+            .map_err(|e| e.to_string()),
+        None => Err("no credentials provider".into()),
     };
-    match missing {
-        Some(why) => anyhow::bail!(
+    found.map_err(|why| {
+        anyhow::anyhow!(
             "no AWS credentials ({}): LookupEvents needs IAM credentials (set --profile or AWS_* variables), or read log files with --file",
             sanitize(&why)
-        ),
-        None => Ok(()),
-    }
+        )
+    })
 }
 
 /// Problems on stderr (sanitised: messages come from the service).
@@ -234,6 +291,7 @@ async fn follow(
     since: OffsetDateTime,
     filter: EventFilter,
     printer: Arc<Mutex<Printer>>,
+    own: &OwnCalls,
 ) -> anyhow::Result<i32> {
     let (handle, control) = follow_handle();
     let h = handle.clone();
@@ -252,6 +310,7 @@ async fn follow(
     let on = |u: TrailUpdate| {
         let result = match u {
             TrailUpdate::Events(mut evs) => {
+                own.keep(&mut evs);
                 let mut first = pending.lock().unwrap_or_else(|e| e.into_inner());
                 match first.as_mut() {
                     Some(buf) => {
@@ -288,6 +347,7 @@ async fn follow(
         ..FollowOptions::default()
     };
     client.follow(sources, since, options, control, &on).await;
+    own.say();
     match failed.into_inner().unwrap_or_else(|e| e.into_inner()) {
         Some(e) if !is_broken_pipe(&e) => Err(e),
         _ => Ok(0),

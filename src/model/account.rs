@@ -31,6 +31,39 @@ pub struct Listing {
     pub as_of: OffsetDateTime,
 }
 
+impl Listing {
+    /// The account named by `input`: its 12-digit id or its name (case-insensitive). Unknown
+    /// ones are an error naming the closest accounts.
+    pub fn resolve(&self, input: &str) -> Result<&AccountEntry, String> {
+        let input = input.trim();
+        if let Some(a) = self.accounts.get(input) {
+            return Ok(a);
+        }
+        if let Some(a) = self
+            .accounts
+            .values()
+            .find(|a| a.account_name.eq_ignore_ascii_case(input))
+        {
+            return Ok(a);
+        }
+        let labels: Vec<String> = self
+            .accounts
+            .values()
+            .map(|a| format!("{} ({})", a.account_name, a.account_id))
+            .collect();
+        let close = super::words::closest(input, labels.iter().map(String::as_str))
+            .into_iter()
+            .map(str::to_string)
+            .collect::<Vec<_>>();
+        Err(super::words::unknown(
+            "account",
+            input,
+            &close,
+            "`centry accounts` lists yours",
+        ))
+    }
+}
+
 /// What changed between two listings.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ListingDiff {

@@ -3,7 +3,7 @@
 //! plus match positions inside a displayed cell for highlighting.
 
 use nucleo::Matcher;
-use nucleo::pattern::{Atom, CaseMatching, Normalization, Pattern};
+use nucleo::pattern::{Atom, AtomKind, CaseMatching, Normalization, Pattern};
 use nucleo::{Utf32Str, Utf32String};
 
 /// Prebuilt haystacks for a list.
@@ -113,6 +113,53 @@ impl IncrementalFilter {
     }
 }
 
+/// One query matched against texts one at a time, for rows kept in no index (a live stream
+/// whose visible text depends on what has been resolved so far).
+pub struct TextQuery {
+    pattern: Pattern,
+    matcher: Matcher,
+    buf: Vec<char>,
+}
+
+impl TextQuery {
+    /// The query, or `None` when it has no words (everything matches). `exact` matches each
+    /// word as a fragment (`198.51` then skips `198.18.54.151`); otherwise fuzzily, with
+    /// nucleo's syntax (`'word`, `^start`, `end$`, `!not`).
+    pub fn new(query: &str, exact: bool) -> Option<TextQuery> {
+        let pattern = if exact {
+            Pattern::new(
+                query,
+                CaseMatching::Smart,
+                Normalization::Smart,
+                AtomKind::Substring,
+            )
+        } else {
+            Pattern::parse(query, CaseMatching::Smart, Normalization::Smart)
+        };
+        (!pattern.atoms.is_empty()).then(|| TextQuery {
+            pattern,
+            matcher: Matcher::new(nucleo::Config::DEFAULT),
+            buf: Vec::new(),
+        })
+    }
+
+    /// Whether every word of the query matches `text` (fuzzy, smart case).
+    pub fn matches(&mut self, text: &str) -> bool {
+        let hay = Utf32Str::new(text, &mut self.buf);
+        self.pattern.score(hay, &mut self.matcher).is_some()
+    }
+
+    /// Whether every word of the query matches within one of `fields` (the cells of a row):
+    /// letters scattered across a long row's columns do not make a match.
+    pub fn matches_fields(&mut self, fields: &[&str]) -> bool {
+        let hays: Vec<Utf32String> = fields.iter().map(|f| Utf32String::from(*f)).collect();
+        self.pattern.atoms.iter().all(|atom| {
+            hays.iter()
+                .any(|h| atom.score(h.slice(..), &mut self.matcher).is_some())
+        })
+    }
+}
+
 /// Character positions in `text` matched by any word of `query` (for highlighting one cell).
 pub fn match_positions(query: &str, text: &str) -> Vec<usize> {
     let pattern = Pattern::parse(query, CaseMatching::Smart, Normalization::Smart);
@@ -164,6 +211,40 @@ mod tests {
             let narrowed = inc.apply(&idx, q).to_vec();
             assert_eq!(narrowed, idx.filter(q), "query {q:?}");
         }
+    }
+
+    #[test]
+    fn a_text_query_matches_fragments_of_what_a_row_shows() {
+        let row = "12-05 09:14:03 ok olivia.chen GetRoleCredentials 198.51.100.23 aws-cli/2";
+        for q in ["olivia", "GetRole", "198.51", "olivia getrole"] {
+            assert!(TextQuery::new(q, false).unwrap().matches(row), "{q}");
+        }
+        assert!(!TextQuery::new("zzz", false).unwrap().matches(row));
+        let cells = [
+            "12-05 09:14:03",
+            "ok",
+            "Jordan Lee",
+            "CredentialVerification",
+            "Chrome 131",
+        ];
+        assert!(
+            !TextQuery::new("olivia", false)
+                .unwrap()
+                .matches_fields(&cells),
+            "letters scattered over several cells are no match"
+        );
+        assert!(
+            TextQuery::new("jor cred", false)
+                .unwrap()
+                .matches_fields(&cells)
+        );
+        let ip = ["198.18.54.151"];
+        assert!(TextQuery::new("198.51", false).unwrap().matches_fields(&ip));
+        assert!(
+            !TextQuery::new("198.51", true).unwrap().matches_fields(&ip),
+            "exact fragments only"
+        );
+        assert!(TextQuery::new("  ", false).is_none());
     }
 
     #[test]

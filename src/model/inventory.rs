@@ -444,20 +444,16 @@ fn unverified(id: &str) -> Label {
 
 /// How old something is, in words (`just now`, `4 min`, `3 h`, `2 days`).
 pub fn age_words(secs: i64) -> String {
-    match secs {
-        s if s < 60 => "just now".into(),
-        s if s < 3600 => format!("{} min", s / 60),
-        s if s < 48 * 3600 => format!("{} h", s / 3600),
-        s => format!("{} days", s / 86400),
+    if secs < 10 {
+        "just now".into()
+    } else {
+        super::words::span(secs)
     }
 }
 
-/// How long ago, in words (`just now`, `4 min ago`).
+/// How long ago, in words (`just now`, `4 min ago`): [`super::words::ago`].
 pub fn age_ago(secs: i64) -> String {
-    match age_words(secs) {
-        w if secs < 60 => w,
-        w => format!("{w} ago"),
-    }
+    super::words::ago(secs)
 }
 
 #[cfg(test)]

@@ -14,3 +14,4 @@ pub mod team_session;
 pub mod text;
 pub mod trail_event;
 pub mod wire;
+pub mod words;

@@ -373,7 +373,8 @@ impl App {
                 Command::WriteAllProfiles => {
                     let n = self.views.accounts.roles_for_profiles().len();
                     format!(
-                        "Write {n} AWS CLI profiles to ~/.aws/config (and prune centry's stale ones)?"
+                        "Write {} to ~/.aws/config (and prune centry's stale ones)?",
+                        crate::model::words::count(n, "AWS CLI profile", "AWS CLI profiles")
                     )
                 }
                 Command::SignOut => {

@@ -2,16 +2,9 @@
 
 use time::OffsetDateTime;
 
-/// How long ago, roughly.
+/// How long ago, roughly (the one rendering: [`crate::model::words::ago`]).
 pub fn age(then: OffsetDateTime, now: OffsetDateTime) -> String {
-    let s = (now - then).whole_seconds().max(0);
-    match s {
-        0..=9 => "just now".into(),
-        10..=59 => format!("{s} s ago"),
-        60..=3599 => format!("{} min ago", s / 60),
-        3600..=86399 => format!("{} h ago", s / 3600),
-        _ => format!("{} days ago", s / 86400),
-    }
+    crate::model::words::ago((now - then).whole_seconds())
 }
 
 /// Time left until `until`, e.g. `7h 59m`, `4m 10s`, `expired`.

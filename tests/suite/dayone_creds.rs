@@ -185,3 +185,71 @@ fn the_consoles_role_shell_works_in_the_aws_cli_as_it_is() {
         "the emulator answered with the role's account:\n{s}"
     );
 }
+
+#[test]
+fn accounts_are_named_by_id_or_name_and_unknown_ones_name_the_closest() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let emu = rt.block_on(common::demo());
+    let home = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(home.path().join(".aws")).unwrap();
+    std::fs::write(
+        home.path().join(".aws/config"),
+        format!(
+            "[sso-session acme]\nsso_start_url = {}\nsso_region = us-east-1\nsso_registration_scopes = sso:account:access\n",
+            emu.start_url()
+        ),
+    )
+    .unwrap();
+    let url = emu.endpoint_url();
+    let centry = |args: &[&str]| {
+        let mut c = Command::new(centry_bin());
+        c.env("HOME", home.path())
+            .env("CENTRY_CACHE_DIR", home.path().join("centry-cache"))
+            .env("CENTRY_DATA_DIR", home.path().join("centry-data"))
+            .env_remove("AWS_PROFILE")
+            .arg("--endpoint-url")
+            .arg(&url)
+            .args(["--sso-session", "acme"])
+            .args(args);
+        c.output().unwrap()
+    };
+    let login = centry(&["login", "--device-code", "--no-browser"]);
+    assert!(login.status.success(), "{}", text(&login));
+
+    let by_name = centry(&["roles", "platform-dev", "--csv"]);
+    assert!(by_name.status.success(), "{}", text(&by_name));
+    let out = String::from_utf8_lossy(&by_name.stdout);
+    assert!(out.contains("622874654824,DeveloperAccess"), "{out}");
+
+    let typo = centry(&["roles", "platfrom-dev"]);
+    assert!(!typo.status.success(), "an unknown account fails");
+    assert!(
+        text(&typo).contains("no account platfrom-dev — closest: platform-dev (622874654824)"),
+        "{}",
+        text(&typo)
+    );
+    let unknown_id = centry(&["roles", "999999999999"]);
+    assert!(!unknown_id.status.success());
+    assert!(
+        text(&unknown_id).contains("no account 999999999999"),
+        "{}",
+        text(&unknown_id)
+    );
+
+    let creds = centry(&[
+        "creds",
+        "--account",
+        "acme-management",
+        "--role",
+        "IdentityCenterAuditor",
+        "--format",
+        "json",
+    ]);
+    assert!(creds.status.success(), "{}", text(&creds));
+    let v: serde_json::Value = serde_json::from_slice(&creds.stdout).unwrap();
+    assert_eq!(v["accountId"], MGMT);
+}

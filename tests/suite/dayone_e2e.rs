@@ -149,3 +149,54 @@ fn copying_never_claims_a_copy_tmux_drops_and_uses_tmux_when_it_accepts() {
     let buffer = t.command(&["show-buffer"]);
     assert_eq!(buffer, "557363352963 PowerUserAccess");
 }
+
+#[test]
+fn the_events_filter_matches_what_the_rows_show() {
+    if !crate::common::tmux::usable() {
+        return;
+    }
+    let home = tempfile::tempdir().unwrap();
+    let t = demo(home.path(), &[]);
+    t.keys(&["6"]);
+    t.wait_for("● live");
+    // An event name and an address fragment, as they appear on screen.
+    t.keys(&["/"]);
+    t.type_text("GetRole 198.51");
+    t.wait_for("/GetRole 198.51");
+    let s = t.wait_for("GetRoleCredentials        198.51.");
+    let table: Vec<&str> = s
+        .lines()
+        .skip_while(|l| !l.starts_with("TIME"))
+        .skip(1)
+        .filter(|l| l.get(2..3) == Some("-"))
+        .collect();
+    assert!(!table.is_empty(), "{s}");
+    assert!(
+        table
+            .iter()
+            .all(|l| l.contains("GetRole") && l.contains("198.51")),
+        "only matching rows:\n{s}"
+    );
+    // A person's name, as the person column shows it.
+    t.keys(&["Escape", "x"]);
+    t.keys(&["/"]);
+    t.type_text("noah");
+    let s = t.wait_for("/noah");
+    let table: Vec<&str> = s
+        .lines()
+        .skip_while(|l| !l.starts_with("TIME"))
+        .skip(1)
+        .filter(|l| l.get(2..3) == Some("-"))
+        .collect();
+    assert!(!table.is_empty(), "{s}");
+    assert!(
+        table.iter().all(|l| l.contains("Noah Williams")),
+        "only Noah's rows:\n{s}"
+    );
+    // A typo still finds the rows, fuzzily, when no row has the exact fragment.
+    t.keys(&["Escape", "x"]);
+    t.keys(&["/"]);
+    t.type_text("GetRoleCrdentials");
+    let s = t.wait_for("/GetRoleCrdentials");
+    assert!(s.contains("GetRoleCredentials"), "{s}");
+}

@@ -340,3 +340,38 @@ async fn log_files_resolve_people_when_asked() {
             .all(|l| l["person"]["userName"] == "priya.raman")
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn centrys_own_directory_lookups_are_hidden_unless_asked_for() {
+    let emu = common::with(demo_without_history(), |_| {}).await;
+    sign_in_and_list_accounts(&emu, "priya.raman").await;
+    // The first run names priya through the directory: those lookups land in the trail.
+    let first = centry(Some(&emu), &["events", "--since", "1h", "--json"]).await;
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let own = |out: &Output| {
+        lines(out)
+            .iter()
+            .filter(|l| l["eventSource"] == "identitystore.amazonaws.com")
+            .count()
+    };
+    let shown = centry(
+        Some(&emu),
+        &["events", "--since", "1h", "--json", "--own-calls"],
+    )
+    .await;
+    assert!(
+        own(&shown) > 0,
+        "the lookups exist and --own-calls shows them"
+    );
+    let hidden = centry(Some(&emu), &["events", "--since", "1h", "--json"]).await;
+    assert_eq!(own(&hidden), 0, "hidden by default");
+    let stderr = String::from_utf8_lossy(&hidden.stderr);
+    assert!(
+        stderr.contains("centry made itself hidden (--own-calls shows them)"),
+        "{stderr}"
+    );
+}

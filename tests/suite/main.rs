@@ -13,6 +13,7 @@ mod connection_lost;
 mod creds_burst;
 mod dayone_creds;
 mod dayone_e2e;
+mod dayone_screens;
 mod dev_e2e;
 mod dev_flows;
 mod dev_interop;

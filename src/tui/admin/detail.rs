@@ -70,8 +70,8 @@ pub fn permission_set_lines(d: &PermissionSetDetail, portal: Duration) -> Vec<(S
     let outdated = d.provisioned.iter().filter(|p| !p.current).count();
     out.push((
         format!(
-            "Provisioned       {} accounts{}",
-            d.provisioned.len(),
+            "Provisioned       {}{}",
+            crate::model::words::count(d.provisioned.len(), "account", "accounts"),
             if outdated > 0 {
                 format!(", {outdated} OUTDATED (re-provision)")
             } else {

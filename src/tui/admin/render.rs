@@ -10,6 +10,7 @@ use super::table::{Table, Target};
 use super::view::{AdminView, Tab};
 use crate::model::inventory::{SectionState, age_ago};
 use crate::model::text::sanitize;
+use crate::model::words::count;
 use crate::tui::shared::Shared;
 use crate::tui::widgets::list::fit;
 
@@ -121,10 +122,10 @@ impl AdminView {
             spans.push(Span::styled(text, style));
             spans.push(Span::styled(
                 format!(
-                    " · {} accounts · {} people · {} assignments",
-                    inv.account_ids().len(),
-                    inv.users.len(),
-                    inv.assignments.len()
+                    " · {} · {} · {}",
+                    count(inv.account_ids().len(), "account", "accounts"),
+                    count(inv.users.len(), "person", "people"),
+                    count(inv.assignments.len(), "assignment", "assignments")
                 ),
                 th.dim(),
             ));

@@ -200,24 +200,7 @@ pub fn when(t: Option<OffsetDateTime>, now: OffsetDateTime) -> String {
     let Some(t) = t else {
         return "—".to_string();
     };
-    let (s, past) = if t <= now {
-        ((now - t).whole_seconds(), true)
-    } else {
-        ((t - now).whole_seconds(), false)
-    };
-    let span = match s {
-        0..=9 if past => return "just now".to_string(),
-        0..=59 => format!("{s} s"),
-        60..=3599 => format!("{} min", s / 60),
-        3600..=86399 => format!("{} h", s / 3600),
-        86400..=172_799 => "1 day".to_string(),
-        _ => format!("{} days", s / 86400),
-    };
-    if past {
-        format!("{span} ago")
-    } else {
-        format!("in {span}")
-    }
+    crate::model::words::relative(t, now)
 }
 
 /// A fixed-width cell: sanitised, cut to `width`, padded, plus two spaces.

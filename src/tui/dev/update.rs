@@ -205,9 +205,9 @@ impl App {
                 match (saved, self.sh.session.target.clone()) {
                     (Some(l), Some(t)) => {
                         self.sh.log(format!(
-                            "listed {} accounts, {} roles",
-                            l.accounts.len(),
-                            l.role_count()
+                            "listed {}, {}",
+                            crate::model::words::count(l.accounts.len(), "account", "accounts"),
+                            crate::model::words::count(l.role_count(), "role", "roles")
                         ));
                         vec![Effect::Dev(DevEffect::SaveListing {
                             start_url: t.start_url.clone(),

@@ -2,6 +2,7 @@
 //! name and why), their sessions (credentialId, first and last event, addresses, user agents),
 //! the addresses they came from (the new ones marked) and their failures.
 
+use crate::model::words::count;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -117,11 +118,11 @@ pub fn render(v: &mut EventsView, f: &mut Frame, area: Rect, sh: &Shared) {
     }
     lines.push(Line::styled(
         format!(
-            "{} events · {} sessions · {} addresses · {} failures",
-            p.events.len(),
-            p.sessions.len(),
-            p.ips.len(),
-            p.failures.len()
+            "{} · {} · {} · {}",
+            count(p.events.len(), "event", "events"),
+            count(p.sessions.len(), "session", "sessions"),
+            count(p.ips.len(), "address", "addresses"),
+            count(p.failures.len(), "failure", "failures")
         ),
         th.text(),
     ));

@@ -17,6 +17,8 @@ use crate::model::text::sanitize;
 use crate::model::trail_event::{Outcome, TrailEvent, short_user_agent};
 use crate::services::trail::SourceStatus;
 use crate::tui::approvals::cell;
+use crate::tui::command::Command;
+use crate::tui::keymap::KeyContext;
 use crate::tui::shared::Shared;
 
 /// Column widths: time, outcome, person, event, source IP, user agent (0 = hidden).
@@ -44,6 +46,29 @@ fn time_cell(e: &TrailEvent, wide: bool) -> String {
     } else {
         format!("{:02}:{:02}:{:02}", t.hour(), t.minute(), t.second())
     }
+}
+
+/// Every cell a stream row shows, uncut, for the `/` filter's free text.
+pub fn row_cells(insight: &super::insight::Insight, e: &TrailEvent) -> [String; 7] {
+    let outcome = match e.outcome {
+        Outcome::Success => "ok",
+        Outcome::Failure => "FAIL",
+    };
+    let ua = e
+        .user_agent
+        .as_deref()
+        .map(short_user_agent)
+        .unwrap_or_default();
+    let mark = insight.highlight(e).map(|m| m.marker()).unwrap_or_default();
+    [
+        time_cell(e, true),
+        outcome.to_string(),
+        insight.who_label(e),
+        e.event_name.clone(),
+        e.source_ip.clone().unwrap_or_default(),
+        ua,
+        mark.to_string(),
+    ]
 }
 
 fn row(
@@ -130,7 +155,10 @@ fn filter_line(v: &EventsView, sh: &Shared) -> Line<'static> {
     let mut spans = vec![Span::styled("/", th.key())];
     let cursor = if v.bar.editing { "▏" } else { "" };
     if v.bar.text.is_empty() && !v.bar.editing {
-        spans.push(Span::styled("filter: user: group: ip: fail", th.dim()));
+        spans.push(Span::styled(
+            "filter: any text · user: group: ip: fail",
+            th.dim(),
+        ));
     } else {
         spans.push(Span::styled(
             format!("{}{cursor}", sanitize(&v.bar.text)),
@@ -160,11 +188,24 @@ fn filter_line(v: &EventsView, sh: &Shared) -> Line<'static> {
         };
         spans.push(Span::styled(text, style));
     }
+    let keys = [Command::LongerWindow, Command::ShorterWindow]
+        .into_iter()
+        .filter_map(|c| window_key(sh, c))
+        .collect::<Vec<_>>()
+        .join("/");
     spans.push(Span::styled(
-        format!("   0-6: window ({})", v.window_label()),
+        format!("   {keys}: window ({})", v.window_label()),
         th.dim(),
     ));
     Line::from(spans)
+}
+
+/// The key bound to a window command on this screen (keys are data).
+fn window_key(sh: &Shared, cmd: Command) -> Option<String> {
+    sh.keymap
+        .keys_for(&[KeyContext::Events], cmd)
+        .into_iter()
+        .next()
 }
 
 fn sparkline(f: &mut Frame, area: Rect, label: &str, data: &[u64], style: Style, sh: &Shared) {
@@ -245,8 +286,9 @@ fn empty_text(v: &EventsView, sh: &Shared) -> Vec<Line<'static>> {
     if v.store.is_empty() {
         return vec![Line::styled(
             format!(
-                "No Identity Center events in the last {}. New ones appear here as they arrive; 0-6 widen the window.",
-                v.window_label()
+                "No Identity Center events in the last {}. New ones appear here as they arrive; {} widens the window.",
+                v.window_label(),
+                window_key(sh, Command::LongerWindow).unwrap_or_else(|| "a longer window".into())
             ),
             th.dim(),
         )];

@@ -4,6 +4,7 @@
 //! session, raw event). Commands change it and return the effects that start, pause and resume
 //! the follower; drawing is in the sibling files.
 
+use crate::model::fuzzy::TextQuery;
 use std::collections::{BTreeMap, HashMap};
 
 use ratatui::Frame;
@@ -74,6 +75,8 @@ pub struct EventsView {
     pub bar: FilterInput,
     /// What the bar's text means.
     pub bar_filter: EventFilter,
+    /// The bar's free text, matched fuzzily against each row's visible text.
+    pub bar_text: String,
     /// Why the bar's text means nothing, if it does not parse.
     pub bar_error: Option<String>,
     /// Quick toggles.
@@ -122,6 +125,7 @@ impl Default for EventsView {
             list: ListState::default(),
             bar: FilterInput::default(),
             bar_filter: EventFilter::default(),
+            bar_text: String::new(),
             bar_error: None,
             toggles: Toggles::default(),
             following: true,
@@ -217,14 +221,28 @@ impl EventsView {
         let is_own = |e: &TrailEvent| own_key.is_some() && e.access_key_id.as_deref() == own_key;
         let show_own = self.toggles.own_calls;
         self.own_events = self.store.all().iter().filter(|e| is_own(e)).count();
-        // A person filter also keeps the failed steps of their sign-in chains.
-        self.store.refilter_with(|e| {
-            (show_own || !is_own(e))
-                && (f.matches(e)
-                    || f.user
-                        .as_deref()
-                        .is_some_and(|u| insight.chain_matches(e, u) && anyone.matches(e)))
-        });
+        // Free text: the typed fragments where rows have them, else fuzzily (typos).
+        for exact in [true, false] {
+            let text = std::cell::RefCell::new(TextQuery::new(&self.bar_text, exact));
+            let text_matches = |e: &TrailEvent| {
+                text.borrow_mut().as_mut().is_none_or(|q| {
+                    let cells = super::stream::row_cells(insight, e);
+                    q.matches_fields(&cells.each_ref().map(String::as_str))
+                })
+            };
+            // A person filter also keeps the failed steps of their sign-in chains.
+            self.store.refilter_with(|e| {
+                (show_own || !is_own(e))
+                    && (f.matches(e)
+                        || f.user
+                            .as_deref()
+                            .is_some_and(|u| insight.chain_matches(e, u) && anyone.matches(e)))
+                    && text_matches(e)
+            });
+            if !self.store.visible.is_empty() || self.bar_text.trim().is_empty() {
+                break;
+            }
+        }
         if !(self.following && at_top)
             && let Some(row) = keep.and_then(|id| self.store.row_of(&id))
         {
@@ -481,6 +499,7 @@ impl EventsView {
     fn clear_filters(&mut self, sh: &Shared) -> Vec<Effect> {
         self.bar.clear();
         self.bar_filter = EventFilter::default();
+        self.bar_text.clear();
         self.bar_error = None;
         self.toggles = Toggles::default();
         self.after_filter_change(sh)
@@ -555,8 +574,9 @@ impl crate::tui::view::View for EventsView {
     }
     fn refilter(&mut self) {
         match filter::parse(&self.bar.text) {
-            Ok(f) => {
+            Ok((f, text)) => {
                 self.bar_filter = f;
+                self.bar_text = text;
                 self.bar_error = None;
             }
             Err(e) => self.bar_error = Some(e),

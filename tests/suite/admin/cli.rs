@@ -151,6 +151,41 @@ async fn access_and_who_print_exactly_the_promised_keys() {
     assert_eq!(lines.next(), Some("USER,USER ID,PERMISSION SET,VIA"));
     assert!(lines.all(|l| l.contains("IdentityCenterAuditor")));
 
+    // Unknown accounts and permission sets are errors naming the closest (issue 12).
+    let unknown = centry(&emu, &url, home.path(), &["admin", "who", "000000000000"]).await;
+    assert_ne!(unknown.code, 0, "{}", unknown.stdout);
+    assert!(
+        unknown.stderr.contains("no account 000000000000"),
+        "{}",
+        unknown.stderr
+    );
+    let typo = centry(&emu, &url, home.path(), &["admin", "who", "platfrom-dev"]).await;
+    assert_ne!(typo.code, 0);
+    assert!(
+        typo.stderr.contains("closest: platform-dev (622874654824)"),
+        "{}",
+        typo.stderr
+    );
+    let nope = centry(
+        &emu,
+        &url,
+        home.path(),
+        &[
+            "admin",
+            "who",
+            "acme-management",
+            "--permission-set",
+            "Nope",
+        ],
+    )
+    .await;
+    assert_ne!(nope.code, 0, "{}", nope.stdout);
+    assert!(
+        nope.stderr.contains("no permission set Nope"),
+        "{}",
+        nope.stderr
+    );
+
     let nobody = centry(
         &emu,
         &url,

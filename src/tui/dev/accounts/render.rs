@@ -1,6 +1,7 @@
 //! Drawing the accounts screen: the status line (counts, age, changes, progress with rate
 //! and ETA, selection, matches), inline errors, and the table with match highlights.
 
+use crate::model::words::count;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -22,7 +23,11 @@ impl AccountsView {
             .map(|l| (l.accounts.len(), l.role_count()))
             .unwrap_or((0, 0));
         spans.push(Span::styled(
-            format!("{accounts} accounts · {roles} roles"),
+            format!(
+                "{} · {}",
+                count(accounts, "account", "accounts"),
+                count(roles, "role", "roles")
+            ),
             th.text(),
         ));
         if let Some(l) = &self.listing {
