@@ -1,5 +1,7 @@
 //! Private files: folders created 0700, files written atomically (temp file in the same
 //! folder, fsync, rename) with mode 0600. Used for tokens, credentials, caches and config.
+//! The user's own files (`~/.aws/config`, `config.toml`) are written the same way but keep
+//! their mode, and a symlink to one (dotfiles) is followed: its target is what gets replaced.
 //! And reading files of bounded size: every file centry reads whole goes through
 //! [`read_limited`] with the limit of its kind, so a huge or endless file is refused with a clear
 //! error instead of exhausting memory.
@@ -107,6 +109,58 @@ pub fn restrict(path: &Path) -> std::io::Result<()> {
 /// Write `bytes` to `path` atomically with mode 0600, creating the folder 0700 if needed.
 /// Readers see the old content or the new, never a torn file.
 pub fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_atomic(path, bytes, 0o600)
+}
+
+/// Write a file the user owns and may have set up their own way: a symlink is followed to the
+/// file it names (which is replaced atomically, in its own folder, so the link stays a link),
+/// and an existing file keeps its mode. A new file is created 0600 (in a 0700 folder).
+pub fn write_user_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let target = resolve_links(path)?;
+    let mode = existing_mode(&target)?.unwrap_or(0o600);
+    write_atomic(&target, bytes, mode)
+}
+
+/// Follow symlinks from `path` to the file they finally name (which may not exist yet).
+fn resolve_links(path: &Path) -> std::io::Result<std::path::PathBuf> {
+    let mut at = path.to_path_buf();
+    for _ in 0..40 {
+        match std::fs::symlink_metadata(&at) {
+            Ok(m) if m.file_type().is_symlink() => {
+                let next = std::fs::read_link(&at)?;
+                at = match at.parent() {
+                    Some(dir) if next.is_relative() => dir.join(next),
+                    _ => next,
+                };
+            }
+            Ok(_) => return Ok(at),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(at),
+            Err(e) => return Err(e),
+        }
+    }
+    Err(std::io::Error::other(format!(
+        "{}: too many levels of symbolic links",
+        path.display()
+    )))
+}
+
+/// The permission bits of an existing file, `None` if there is none.
+fn existing_mode(path: &Path) -> std::io::Result<Option<u32>> {
+    match std::fs::metadata(path) {
+        #[cfg(unix)]
+        Ok(m) => {
+            use std::os::unix::fs::PermissionsExt;
+            Ok(Some(m.permissions().mode() & 0o7777))
+        }
+        #[cfg(not(unix))]
+        Ok(_) => Ok(None),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Temp file beside `path` with `mode`, written, synced, renamed over `path`.
+fn write_atomic(path: &Path, bytes: &[u8], mode: u32) -> std::io::Result<()> {
     let dir = path
         .parent()
         .ok_or_else(|| std::io::Error::other("path has no parent folder"))?;
@@ -119,9 +173,16 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         #[cfg(unix)]
         {
             use std::os::unix::fs::OpenOptionsExt;
-            opts.mode(0o600);
+            opts.mode(mode);
         }
+        let _ = mode;
         let mut f = opts.open(&tmp)?;
+        #[cfg(unix)]
+        {
+            // The umask may have narrowed the mode asked for at creation.
+            use std::os::unix::fs::PermissionsExt;
+            f.set_permissions(std::fs::Permissions::from_mode(mode))?;
+        }
         f.write_all(bytes)?;
         f.sync_all()?;
         std::fs::rename(&tmp, path)
@@ -171,5 +232,36 @@ mod tests {
         }
         let leftovers: Vec<_> = std::fs::read_dir(path.parent().unwrap()).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "no temp files left behind");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlinked_user_file_has_its_target_replaced_keeping_the_link_and_the_mode() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let dotfiles = dir.path().join("dotfiles");
+        std::fs::create_dir(&dotfiles).unwrap();
+        let target = dotfiles.join("aws-config");
+        std::fs::write(&target, "old").unwrap();
+        std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o640)).unwrap();
+        let aws = dir.path().join(".aws");
+        std::fs::create_dir(&aws).unwrap();
+        let link = aws.join("config");
+        std::os::unix::fs::symlink("../dotfiles/aws-config", &link).unwrap();
+        write_user_file(&link, b"new").unwrap();
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(std::fs::read(&target).unwrap(), b"new");
+        let mode = std::fs::metadata(&target).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o640);
+        assert_eq!(
+            std::fs::read_dir(&dotfiles).unwrap().count(),
+            1,
+            "no temp file left"
+        );
     }
 }

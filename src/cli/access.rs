@@ -457,10 +457,11 @@ pub async fn profiles(global: &GlobalArgs, cmd: ProfilesCommand) -> anyhow::Resu
         start_url: ctx.target.start_url.clone(),
         region: ctx.target.region.clone(),
         scopes: ctx.target.registration_scopes(),
-    });
-    let changes = config.apply_profiles(&specs, &session, args.prune);
+    })?;
+    let changes = config.apply_profiles(&specs, &session, args.prune)?;
     if !args.dry_run {
-        crate::fsutil::write_private(&path, config.render().as_bytes())?;
+        crate::fsutil::write_user_file(&path, config.render().as_bytes())
+            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     }
     let verb = if args.dry_run { "would" } else { "did" };
     eprintln!(

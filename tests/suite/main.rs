@@ -43,3 +43,4 @@ mod tip_screens;
 mod trail_files;
 mod trail_fixtures;
 mod trail_mutations;
+mod user_files;

@@ -328,37 +328,28 @@ impl TipConfig {
         toml::to_string(&doc).unwrap_or_default()
     }
 
-    /// Write this as the `[tip]` section of `path`, keeping the file's other sections. A file
-    /// that is not valid TOML is left alone (and the error says so).
+    /// Write this as the `[tip]` section of `path`, editing the file in place: comments,
+    /// formatting and the other sections stay byte for byte. A file that is not valid TOML is
+    /// left alone (and the error says so); a symlinked file has its target written.
     pub fn write_to(&self, path: &Path) -> Result<(), ConfigError> {
         let shown = path.display().to_string();
-        let mut doc: toml::Table = match std::fs::read_to_string(path) {
-            Ok(text) => text
-                .parse()
-                .map_err(|e: toml::de::Error| ConfigError::Unreadable {
-                    path: shown.clone(),
-                    message: format!("not valid TOML, so it was not changed: {}", e.message()),
-                })?,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => toml::Table::new(),
-            Err(e) => {
-                return Err(ConfigError::Unreadable {
-                    path: shown,
-                    message: e.to_string(),
-                });
-            }
+        let unreadable = |message: String| ConfigError::Unreadable {
+            path: shown.clone(),
+            message,
+        };
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+            Err(e) => return Err(unreadable(e.to_string())),
         };
         let mine: toml::Table = self.to_toml().parse().unwrap_or_default();
-        if let Some(tip) = mine.get("tip") {
-            doc.insert("tip".into(), tip.clone());
-        }
-        let text = toml::to_string(&doc).map_err(|e| ConfigError::Unreadable {
-            path: shown.clone(),
-            message: e.to_string(),
-        })?;
-        crate::fsutil::write_private(path, text.as_bytes()).map_err(|e| ConfigError::Unreadable {
-            path: shown,
-            message: e.to_string(),
-        })
+        let tip = mine
+            .get("tip")
+            .and_then(toml::Value::as_table)
+            .cloned()
+            .unwrap_or_default();
+        let text = super::config_edit::set_tip_section(&text, &tip).map_err(unreadable)?;
+        crate::fsutil::write_user_file(path, text.as_bytes()).map_err(|e| unreadable(e.to_string()))
     }
 
     /// Settings for an emulator serving `org` at `endpoint`: the first application with a JWT
@@ -482,6 +473,13 @@ mod tests {
         let text = std::fs::read_to_string(&p).unwrap();
         assert!(text.contains("theme = \"dark\""), "{text}");
         assert_eq!(TipConfig::load_from(&p).unwrap(), demo());
+        std::fs::write(&p, "# mine\n[ui] # look\ntheme = 'dark'  # yes\n").unwrap();
+        demo().write_to(&p).unwrap();
+        let text = std::fs::read_to_string(&p).unwrap();
+        assert!(
+            text.starts_with("# mine\n[ui] # look\ntheme = 'dark'  # yes\n\n[tip]\n"),
+            "{text}"
+        );
         std::fs::write(&p, "not [toml").unwrap();
         assert!(demo().write_to(&p).is_err());
         assert_eq!(std::fs::read_to_string(&p).unwrap(), "not [toml");

@@ -16,6 +16,7 @@
 pub mod aws;
 pub mod cache;
 pub mod config;
+mod config_edit;
 pub mod idp;
 
 use time::OffsetDateTime;

@@ -411,9 +411,13 @@ fn write_profiles(
     let path = config_file::config_path().ok_or("no home folder for ~/.aws/config")?;
     let mut config =
         ConfigFile::load(&path).map_err(|e| format!("{e} (the file was not changed)"))?;
-    config.ensure_sso_session(session);
-    let changes = config.apply_profiles(specs, &session.name, prune);
-    crate::fsutil::write_private(&path, config.render().as_bytes())
+    config
+        .ensure_sso_session(session)
+        .map_err(|e| format!("{e} (the file was not changed)"))?;
+    let changes = config
+        .apply_profiles(specs, &session.name, prune)
+        .map_err(|e| format!("{e} (the file was not changed)"))?;
+    crate::fsutil::write_user_file(&path, config.render().as_bytes())
         .map_err(|e| format!("{}: {e}", path.display()))?;
     Ok(changes)
 }

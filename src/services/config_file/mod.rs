@@ -1,9 +1,15 @@
 //! `~/.aws/config` (or `AWS_CONFIG_FILE`): what there is to sign in to (`[sso-session]`
 //! sections and SSO profiles), and writing SSO profiles back (one, or all with a name template
-//! and pruning of the ones centry wrote before). Reading never changes the file; writing
-//! rewrites it atomically, keeping every line centry does not own.
+//! and pruning of the ones centry wrote before). Reading never changes the file. The parsed file
+//! keeps its raw lines (with their own line endings), so writing ([`edit`]) changes only the
+//! lines centry owns and every other byte survives.
 
-use std::collections::BTreeMap;
+mod edit;
+mod names;
+
+pub use edit::{MANAGED_KEY, ProfileChanges, ProfileSpec};
+pub use names::profile_name;
+
 use std::path::{Path, PathBuf};
 
 /// A parse failure, with the line that caused it.
@@ -25,6 +31,18 @@ pub struct Section {
     pub header: String,
     /// Keys in file order (lower-cased names, trimmed values).
     pub keys: Vec<(String, String)>,
+    /// Index (0-based) of the header's raw line.
+    line: usize,
+    /// For each key, the first and last raw line it spans (continuations included).
+    spans: Vec<(usize, usize)>,
+}
+
+/// One physical line of the file as it was read: its text and its own line ending (`\n`,
+/// `\r\n`, `\r`, or nothing on a last line without one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct RawLine {
+    text: String,
+    eol: String,
 }
 
 impl Section {
@@ -37,11 +55,15 @@ impl Section {
     }
 }
 
-/// The parsed file: sections in order.
+/// The parsed file: sections in order, over the raw lines they came from.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ConfigFile {
     /// Sections in file order.
     pub sections: Vec<Section>,
+    /// The file's lines, byte for byte.
+    lines: Vec<RawLine>,
+    /// The path shown in errors.
+    path: String,
 }
 
 /// An `[sso-session NAME]`.
@@ -94,12 +116,17 @@ pub fn home_dir() -> Option<PathBuf> {
 
 impl ConfigFile {
     /// Parse ini text. Comments (`#`, `;`) and blank lines are skipped; a key outside a section
-    /// or a line that is neither a section, a key nor a continuation is an error.
+    /// or a line that is neither a section, a key nor a continuation is an error. Lines end at
+    /// `\n`, `\r\n` or a lone `\r`, as they do for the AWS CLI.
     pub fn parse(text: &str, path: &str) -> Result<ConfigFile, ConfigError> {
+        ConfigFile::from_lines(split_lines(text), path)
+    }
+
+    fn from_lines(lines: Vec<RawLine>, path: &str) -> Result<ConfigFile, ConfigError> {
         let mut sections: Vec<Section> = Vec::new();
         let mut last_key: Option<usize> = None;
-        for (i, raw) in text.lines().enumerate() {
-            let line = raw.trim_end();
+        for (i, raw) in lines.iter().enumerate() {
+            let line = raw.text.trim_end();
             let trimmed = line.trim_start();
             if trimmed.is_empty() || trimmed.starts_with('#') || trimmed.starts_with(';') {
                 continue;
@@ -110,20 +137,12 @@ impl ConfigFile {
                 message: message.to_string(),
             };
             if trimmed.starts_with('[') {
-                let Some(inner) = trimmed
-                    .strip_prefix('[')
-                    .and_then(|s| s.split(']').next())
-                    .filter(|_| trimmed.contains(']'))
-                else {
-                    return Err(err("section header is missing its closing ]"));
-                };
-                let header = inner.split_whitespace().collect::<Vec<_>>().join(" ");
-                if header.is_empty() {
-                    return Err(err("empty section name"));
-                }
+                let header = parse_header(trimmed).map_err(err)?;
                 sections.push(Section {
                     header,
                     keys: Vec::new(),
+                    line: i,
+                    spans: Vec::new(),
                 });
                 last_key = None;
             } else if line.starts_with([' ', '\t']) && last_key.is_some() {
@@ -131,6 +150,7 @@ impl ConfigFile {
                 if let (Some(s), Some(k)) = (sections.last_mut(), last_key) {
                     s.keys[k].1.push('\n');
                     s.keys[k].1.push_str(trimmed);
+                    s.spans[k].1 = i;
                 }
             } else if let Some((k, v)) = trimmed.split_once('=') {
                 let Some(section) = sections.last_mut() else {
@@ -139,19 +159,27 @@ impl ConfigFile {
                 section
                     .keys
                     .push((k.trim().to_lowercase(), v.trim().to_string()));
+                section.spans.push((i, i));
                 last_key = Some(section.keys.len() - 1);
             } else {
                 return Err(err("expected `key = value` or a [section]"));
             }
         }
-        Ok(ConfigFile { sections })
+        Ok(ConfigFile {
+            sections,
+            lines,
+            path: path.to_string(),
+        })
     }
 
     /// Read and parse a file; a missing file is an empty config.
     pub fn load(path: &Path) -> Result<ConfigFile, ConfigError> {
         match std::fs::read_to_string(path) {
             Ok(text) => ConfigFile::parse(&text, &path.display().to_string()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(ConfigFile::default()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(ConfigFile {
+                path: path.display().to_string(),
+                ..ConfigFile::default()
+            }),
             Err(e) => Err(ConfigError {
                 path: path.display().to_string(),
                 line: 0,
@@ -212,167 +240,58 @@ impl ConfigFile {
             .collect()
     }
 
-    /// Render back to ini text.
+    /// The file's text: the lines as read, with centry's edits.
     pub fn render(&self) -> String {
-        let mut out = String::new();
-        for (i, s) in self.sections.iter().enumerate() {
-            if i > 0 {
-                out.push('\n');
-            }
-            out.push_str(&format!("[{}]\n", s.header));
-            for (k, v) in &s.keys {
-                let mut lines = v.split('\n');
-                out.push_str(&format!("{k} = {}\n", lines.next().unwrap_or_default()));
-                for l in lines {
-                    out.push_str(&format!("  {l}\n"));
-                }
-            }
-        }
-        out
+        self.lines
+            .iter()
+            .flat_map(|l| [l.text.as_str(), l.eol.as_str()])
+            .collect()
     }
 }
 
-/// A profile to write.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ProfileSpec {
-    /// Profile name.
-    pub name: String,
-    /// sso-session to reference.
-    pub session: String,
-    /// Account.
-    pub account_id: String,
-    /// Role.
-    pub role_name: String,
-    /// Default region.
-    pub region: Option<String>,
+/// The name inside `[ … ]`, spaces collapsed.
+fn parse_header(trimmed: &str) -> Result<String, &'static str> {
+    let Some(inner) = trimmed
+        .strip_prefix('[')
+        .and_then(|s| s.split(']').next())
+        .filter(|_| trimmed.contains(']'))
+    else {
+        return Err("section header is missing its closing ]");
+    };
+    let header = inner.split_whitespace().collect::<Vec<_>>().join(" ");
+    if header.is_empty() {
+        return Err("empty section name");
+    }
+    Ok(header)
 }
 
-/// The key that marks profiles centry wrote (so pruning never touches anyone else's).
-pub const MANAGED_KEY: &str = "centry_managed";
-
-/// What writing profiles changed.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ProfileChanges {
-    /// Profiles added.
-    pub added: Vec<String>,
-    /// Profiles rewritten.
-    pub updated: Vec<String>,
-    /// Profiles removed by pruning.
-    pub removed: Vec<String>,
-    /// Profiles skipped because they exist and centry did not write them.
-    pub skipped: Vec<String>,
-}
-
-impl ConfigFile {
-    /// Add or update profiles; with `prune`, remove profiles centry wrote for this session that
-    /// are not in `specs` any more. Never changes a profile centry did not write.
-    pub fn apply_profiles(
-        &mut self,
-        specs: &[ProfileSpec],
-        session: &str,
-        prune: bool,
-    ) -> ProfileChanges {
-        let mut ch = ProfileChanges::default();
-        for spec in specs {
-            let header = if spec.name == "default" {
-                "default".to_string()
-            } else {
-                format!("profile {}", spec.name)
-            };
-            let mut keys = vec![
-                ("sso_session".to_string(), spec.session.clone()),
-                ("sso_account_id".to_string(), spec.account_id.clone()),
-                ("sso_role_name".to_string(), spec.role_name.clone()),
-            ];
-            if let Some(r) = &spec.region {
-                keys.push(("region".to_string(), r.clone()));
-            }
-            keys.push((MANAGED_KEY.to_string(), "true".to_string()));
-            match self.sections.iter_mut().find(|s| s.header == header) {
-                Some(existing) if existing.get(MANAGED_KEY) == Some("true") => {
-                    if existing.keys != keys {
-                        existing.keys = keys;
-                        ch.updated.push(spec.name.clone());
-                    }
-                }
-                Some(_) => ch.skipped.push(spec.name.clone()),
-                None => {
-                    self.sections.push(Section { header, keys });
-                    ch.added.push(spec.name.clone());
-                }
-            }
-        }
-        if prune {
-            let wanted: std::collections::BTreeSet<&str> =
-                specs.iter().map(|s| s.name.as_str()).collect();
-            self.sections.retain(|s| {
-                let name = s.header.strip_prefix("profile ").unwrap_or(&s.header);
-                let stale = s.get(MANAGED_KEY) == Some("true")
-                    && s.get("sso_session") == Some(session)
-                    && !wanted.contains(name);
-                if stale {
-                    ch.removed.push(name.to_string());
-                }
-                !stale
+/// Split text into lines, each keeping its own ending, so that joining them gives the text back.
+fn split_lines(text: &str) -> Vec<RawLine> {
+    let mut lines = Vec::new();
+    let mut rest = text;
+    while !rest.is_empty() {
+        let Some(at) = rest.find(['\n', '\r']) else {
+            lines.push(RawLine {
+                text: rest.to_string(),
+                eol: String::new(),
             });
-        }
-        ch
+            break;
+        };
+        let eol_len = if rest[at..].starts_with("\r\n") { 2 } else { 1 };
+        lines.push(RawLine {
+            text: rest[..at].to_string(),
+            eol: rest[at..at + eol_len].to_string(),
+        });
+        rest = &rest[at + eol_len..];
     }
-
-    /// Add an `[sso-session]` if there is none of that name.
-    pub fn ensure_sso_session(&mut self, s: &SsoSession) {
-        let header = format!("sso-session {}", s.name);
-        if self.sections.iter().any(|x| x.header == header) {
-            return;
-        }
-        let mut keys = vec![
-            ("sso_start_url".to_string(), s.start_url.clone()),
-            ("sso_region".to_string(), s.region.clone()),
-        ];
-        if !s.scopes.is_empty() {
-            keys.push(("sso_registration_scopes".to_string(), s.scopes.join(",")));
-        }
-        self.sections.insert(0, Section { header, keys });
-    }
-}
-
-/// Expand a profile-name template: `{account_name}`, `{account_id}`, `{role_name}`, `{session}`.
-/// The result is made safe for a section header (spaces and brackets become `-`).
-pub fn profile_name(
-    template: &str,
-    account_name: &str,
-    account_id: &str,
-    role: &str,
-    session: &str,
-) -> String {
-    let vars: BTreeMap<&str, &str> = [
-        ("account_name", account_name),
-        ("account_id", account_id),
-        ("role_name", role),
-        ("session", session),
-    ]
-    .into_iter()
-    .collect();
-    let mut out = template.to_string();
-    for (k, v) in vars {
-        out = out.replace(&format!("{{{k}}}"), v);
-    }
-    out.chars()
-        .map(|c| {
-            if c.is_whitespace() || matches!(c, '[' | ']' | '=' | '#' | ';') {
-                '-'
-            } else {
-                c
-            }
-        })
-        .collect()
+    lines
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const SAMPLE: &str = "\
+    pub(super) const SAMPLE: &str = "\
 # my config
 [default]
 region = eu-west-1
@@ -428,52 +347,5 @@ aws_access_key_id = AKIA
         assert!(e.to_string().starts_with("cfg:3:"));
         assert!(ConfigFile::parse("key = outside\n", "cfg").is_err());
         assert!(ConfigFile::parse("[broken\n", "cfg").is_err());
-    }
-
-    #[test]
-    fn writing_profiles_keeps_foreign_ones_and_prunes_only_managed() {
-        let mut c = ConfigFile::parse(SAMPLE, "config").unwrap();
-        let spec = |n: &str, a: &str| ProfileSpec {
-            name: n.into(),
-            session: "acme".into(),
-            account_id: a.into(),
-            role_name: "R".into(),
-            region: None,
-        };
-        let ch = c.apply_profiles(
-            &[spec("dev", "1"), spec("new-one", "2"), spec("old-one", "3")],
-            "acme",
-            false,
-        );
-        assert_eq!(
-            ch.skipped,
-            vec!["dev"],
-            "hand-written profiles are not overwritten"
-        );
-        assert_eq!(ch.added, vec!["new-one", "old-one"]);
-        let ch = c.apply_profiles(&[spec("new-one", "2")], "acme", true);
-        assert_eq!(ch.removed, vec!["old-one"]);
-        let text = c.render();
-        let again = ConfigFile::parse(&text, "config").unwrap();
-        assert!(again.sso_profiles().iter().any(|p| p.name == "new-one"));
-        assert!(again.sso_profiles().iter().any(|p| p.name == "dev"));
-        assert!(
-            text.contains("  max_concurrent_requests = 20"),
-            "nested values survive a rewrite"
-        );
-    }
-
-    #[test]
-    fn templates_make_safe_names() {
-        assert_eq!(
-            profile_name(
-                "{account_name}.{role_name}",
-                "Payments Prod",
-                "1",
-                "Admin",
-                "s"
-            ),
-            "Payments-Prod.Admin"
-        );
     }
 }
