@@ -174,7 +174,7 @@ impl ConfigFile {
 
     /// Read and parse a file; a missing file is an empty config.
     pub fn load(path: &Path) -> Result<ConfigFile, ConfigError> {
-        match std::fs::read_to_string(path) {
+        match crate::fsutil::read_text_limited(path, crate::fsutil::FileKind::Config) {
             Ok(text) => ConfigFile::parse(&text, &path.display().to_string()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(ConfigFile {
                 path: path.display().to_string(),
