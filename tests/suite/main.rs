@@ -8,6 +8,7 @@ mod approvals_screens;
 mod approvals_service;
 mod callback_listener;
 mod common;
+mod dayone_cli;
 mod dayone_creds;
 mod dayone_e2e;
 mod dayone_screens;
