@@ -46,3 +46,42 @@ fn the_man_page_names_every_subcommand() {
         assert!(page.contains(sub), "{sub} in the man page");
     }
 }
+
+#[test]
+fn emulator_serve_prints_export_lines_a_shell_can_eval() {
+    use std::io::{BufRead, BufReader};
+    let home = tempfile::tempdir().unwrap();
+    let mut child = Command::new(centry_bin())
+        .args(["emulator", "serve"])
+        .env("HOME", home.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut printed = Vec::new();
+    for line in lines.by_ref().map_while(Result::ok) {
+        if line.starts_with("# start URL") {
+            break;
+        }
+        printed.push(line);
+    }
+    std::thread::spawn(move || lines.for_each(drop));
+    let _ = Command::new("kill").arg(child.id().to_string()).status();
+    let _ = child.wait();
+    assert!(
+        printed.iter().all(|l| l.starts_with("export AWS_")),
+        "{printed:?}"
+    );
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "{}\necho \"$AWS_ENDPOINT_URL $AWS_DEFAULT_REGION\"",
+            printed.join("\n")
+        ))
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.starts_with("http://127.0.0.1:"), "{said}");
+    assert!(said.trim().ends_with("us-east-1"), "{said}");
+}
