@@ -44,6 +44,10 @@ fn one_account_one_role_and_the_write_all_question_agree_in_number() {
     let s = text(&draw(&mut a, 120, 40));
     assert!(s.contains("1 account · 1 role"), "{s}");
     assert!(
+        s.contains("· 1/1 · by name ·"),
+        "the position and the order:\n{s}"
+    );
+    assert!(
         s.contains("as of 1 day ago"),
         "30 hours read as the same age everywhere:\n{s}"
     );
