@@ -128,10 +128,13 @@ pub async fn run(_global: &GlobalArgs, command: EmulatorCommand) -> anyhow::Resu
             // keeps serving either way.
             use std::io::Write;
             let mut out = std::io::stdout().lock();
-            let _ = writeln!(out, "AWS_ENDPOINT_URL={}", emu.endpoint_url())
-                .and_then(|()| writeln!(out, "AWS_ACCESS_KEY_ID={id}"))
-                .and_then(|()| writeln!(out, "AWS_SECRET_ACCESS_KEY={secret}"))
-                .and_then(|()| writeln!(out, "AWS_REGION={}", emu.region()))
+            // `export` lines, so `eval "$(…)"` (or pasting them) sets them in a shell.
+            let region = emu.region();
+            let _ = writeln!(out, "export AWS_ENDPOINT_URL={}", emu.endpoint_url())
+                .and_then(|()| writeln!(out, "export AWS_ACCESS_KEY_ID={id}"))
+                .and_then(|()| writeln!(out, "export AWS_SECRET_ACCESS_KEY={secret}"))
+                .and_then(|()| writeln!(out, "export AWS_REGION={region}"))
+                .and_then(|()| writeln!(out, "export AWS_DEFAULT_REGION={region}"))
                 .and_then(|()| writeln!(out, "# start URL: {}", emu.start_url()))
                 .and_then(|()| out.flush());
             drop(out);

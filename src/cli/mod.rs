@@ -130,6 +130,14 @@ pub enum Command {
         #[command(subcommand)]
         command: tip::TipCommand,
     },
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print centry's man page (roff).
+    Man,
 }
 
 /// Run a subcommand; returns the process exit code.
@@ -151,6 +159,16 @@ pub async fn run(global: GlobalArgs, command: Command) -> anyhow::Result<i32> {
         Command::Events(args) => events::run(&global, args).await,
         Command::Tip { command } => tip::run(&global, command).await,
         Command::Admin(args) => admin::run(&global, args).await,
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "centry", &mut std::io::stdout());
+            Ok(0)
+        }
+        Command::Man => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            clap_mangen::Man::new(cmd).render(&mut std::io::stdout())?;
+            Ok(0)
+        }
     }
 }
 

@@ -222,7 +222,7 @@ pub fn copy(clip: &Clip, s: &Surroundings, out: &mut impl Write) -> Flash {
             }
             Route::Nothing => {
                 return Flash::warn(format!(
-                    "not copied: no clipboard tool, and tmux drops OSC 52 (set -g set-clipboard on) — {}",
+                    "not copied: tmux drops OSC 52 (set -g set-clipboard on) — {}",
                     clip.fallback
                 ));
             }

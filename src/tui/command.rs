@@ -46,22 +46,25 @@ pub enum Command {
     ScreenApps,
     /// Amazon Q Developer profiles.
     ScreenQ,
-    /// Logs.
-    ScreenLogs,
+    // The screens stay in tab order: help lists them in this order.
+    /// The administrator's console.
+    ScreenAdmin,
     /// Multi-party approval teams.
     ScreenApprovals,
-    /// An approval team's sessions.
-    OpenSessions,
+    /// Identity Center's CloudTrail events.
+    ScreenEvents,
     /// The trusted-identity-propagation chain.
     ScreenTip,
     /// Applications and trusted token issuers for trusted identity propagation.
     ScreenTipAdmin,
+    /// Logs.
+    ScreenLogs,
+    /// An approval team's sessions.
+    OpenSessions,
     /// Sign in at the company IdP and run the chain again.
     TipSignIn,
     /// Switch between applications and trusted token issuers.
     ToggleIssuers,
-    /// The administrator's console.
-    ScreenAdmin,
     /// The next view of a screen with several.
     NextView,
     /// The previous view.
@@ -110,8 +113,6 @@ pub enum Command {
     UseForAdmin,
     /// Yes.
     Confirm,
-    /// Identity Center's CloudTrail events.
-    ScreenEvents,
     /// Follow new events, or pause.
     ToggleFollow,
     /// The next longer time window (after the longest, the shortest).

@@ -190,11 +190,13 @@ impl Overlay {
                 }
                 let skip = (*scroll).min(lines.len().saturating_sub(1));
                 *scroll = skip;
+                let total = lines.len();
                 let visible: Vec<Line<'static>> = lines.into_iter().skip(skip).collect();
                 let height = area.height.saturating_sub(4);
                 let inner = height.saturating_sub(2) as usize;
-                // Two columns when the keys would not fit in one and the terminal is wide.
-                if visible.len() > inner && area.width >= 110 {
+                // Two columns when the keys would not fit in one and the terminal is wide —
+                // decided on all the keys, so the box keeps its width while scrolling.
+                if total > inner && area.width >= 110 {
                     let r = popup::centred(area, 108, height);
                     popup::draw(f, r, "Keys", Vec::new(), th.title());
                     let cols = ratatui::layout::Layout::horizontal([

@@ -45,11 +45,11 @@ printf '[default]\ncli_follow_urlparam = false\n' >"$AWS_CONFIG_FILE"
 "$centry" emulator serve --org "$org_file" --auto-approve ana.silva >"$work/server.out" 2>"$work/server.err" &
 server_pid=$!
 for _ in $(seq 1 100); do
-    grep -q '^AWS_SECRET_ACCESS_KEY=' "$work/server.out" 2>/dev/null && break
+    grep -q '^export AWS_SECRET_ACCESS_KEY=' "$work/server.out" 2>/dev/null && break
     kill -0 "$server_pid" 2>/dev/null || fail "the emulator exited: $(cat "$work/server.err")"
     sleep 0.1
 done
-value() { sed -n "s/^$1=//p" "$work/server.out" | head -n1; }
+value() { sed -n "s/^export $1=//p" "$work/server.out" | head -n1; }
 endpoint="$(value AWS_ENDPOINT_URL)"
 [ -n "$endpoint" ] || fail "the emulator printed no AWS_ENDPOINT_URL line"
 export AWS_ACCESS_KEY_ID="$(value AWS_ACCESS_KEY_ID)"

@@ -84,11 +84,10 @@ fn digits_switch_screens_on_the_events_screen_and_t_changes_its_window() {
     let home = tempfile::tempdir().unwrap();
     let t = demo(home.path(), &[]);
     t.keys(&["6"]);
-    let s = t.wait_for("last 24 h");
-    assert!(
-        s.contains("t longer time window"),
-        "the footer says how:\n{s}"
-    );
+    // The footer says how to change the window.
+    t.wait_until("the window and its key", |s| {
+        s.contains("last 24 h") && s.contains("t longer time window")
+    });
     t.keys(&["t"]);
     t.wait_for("last 3 days");
     t.keys(&["T", "T"]);

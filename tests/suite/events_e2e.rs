@@ -31,7 +31,7 @@ impl Served {
         let mut endpoint = String::new();
         let mut start_url = String::new();
         for line in lines.by_ref().map_while(Result::ok) {
-            if let Some(e) = line.strip_prefix("AWS_ENDPOINT_URL=") {
+            if let Some(e) = line.strip_prefix("export AWS_ENDPOINT_URL=") {
                 endpoint = e.to_string();
             }
             if let Some(u) = line.strip_prefix("# start URL: ") {

@@ -11,6 +11,7 @@ mod callback_listener;
 mod common;
 mod connection_lost;
 mod creds_burst;
+mod dayone_cli;
 mod dayone_creds;
 mod dayone_e2e;
 mod dayone_screens;

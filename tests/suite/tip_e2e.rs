@@ -28,7 +28,10 @@ impl Served {
         let endpoint = lines
             .by_ref()
             .map_while(Result::ok)
-            .find_map(|l| l.strip_prefix("AWS_ENDPOINT_URL=").map(str::to_string))
+            .find_map(|l| {
+                l.strip_prefix("export AWS_ENDPOINT_URL=")
+                    .map(str::to_string)
+            })
             .expect("the emulator prints its endpoint");
         // Keep reading, so the server never writes into a closed pipe.
         std::thread::spawn(move || lines.for_each(drop));

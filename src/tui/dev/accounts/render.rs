@@ -30,6 +30,18 @@ impl AccountsView {
             ),
             th.text(),
         ));
+        if !self.visible.is_empty() {
+            // Where the cursor is, and the order (k9s and lazygit show both).
+            spans.push(Span::styled(
+                format!(
+                    " · {}/{} · by {}",
+                    self.list.selected + 1,
+                    self.visible.len(),
+                    self.sort.label()
+                ),
+                th.dim(),
+            ));
+        }
         if let Some(l) = &self.listing {
             let age = crate::tui::format::age(l.as_of, now);
             let tag = if self.from_cache { " (cached)" } else { "" };
