@@ -11,6 +11,7 @@ use super::context::{DevContext, stderr_is_tty};
 use super::output::{Format, Row, print_rows};
 use crate::model::account::Listing;
 use crate::model::credentials::{CredentialFormat, Destination, RoleCredentials};
+use crate::model::secret::Secret;
 use crate::services::config_file::{self, ConfigFile, ProfileSpec, SsoSession};
 use crate::services::portal::{self, ListingEvent};
 use crate::services::role_cache::{LOCK_WAIT, RoleCache, RoleKey};
@@ -61,6 +62,25 @@ impl Row for RoleRow {
 /// List everything (with progress on a terminal) and refresh the disk cache.
 async fn listing(ctx: &DevContext) -> anyhow::Result<Listing> {
     let token = ctx.token().await?;
+    let listing = match list_all(ctx, &token).await {
+        // The token expired mid-listing: refreshed, and the listing tried once more.
+        Err(e) if e.kind == crate::services::ErrorKind::SignInExpired => {
+            tracing::info!("the access token expired while listing; refreshing it");
+            list_all(ctx, &ctx.refreshed_token().await?).await?
+        }
+        other => other?,
+    };
+    if let Err(e) = local_store::save_listing(&ctx.target.start_url, &listing) {
+        tracing::warn!("could not save the account cache: {e}");
+    }
+    Ok(listing)
+}
+
+/// One listing of every account and role, with progress on a terminal.
+async fn list_all(
+    ctx: &DevContext,
+    token: &Secret,
+) -> Result<Listing, crate::services::ServiceError> {
     let show = stderr_is_tty();
     let report = move |ev: ListingEvent| {
         if let (true, ListingEvent::Progress(p)) = (show, ev) {
@@ -76,7 +96,7 @@ async fn listing(ctx: &DevContext) -> anyhow::Result<Listing> {
     let result = portal::list_accounts_and_roles(
         &ctx.svc,
         ctx.limiter.clone(),
-        &token,
+        token,
         report,
         Default::default(),
     )
@@ -84,11 +104,7 @@ async fn listing(ctx: &DevContext) -> anyhow::Result<Listing> {
     if show {
         eprint!("\r\x1b[2K");
     }
-    let listing = result?;
-    if let Err(e) = local_store::save_listing(&ctx.target.start_url, &listing) {
-        tracing::warn!("could not save the account cache: {e}");
-    }
-    Ok(listing)
+    result
 }
 
 fn format(global: &GlobalArgs) -> Format {
@@ -239,21 +255,28 @@ async fn role_credentials(
         return Ok(c);
     }
     let token = ctx.token().await?;
-    let creds =
+    let fetch = |token: Secret| async move {
         portal::get_role_credentials(&ctx.svc, &ctx.limiter, &token, &role.account, &role.role)
             .await
-            .map_err(|e| {
-                if e.kind == crate::services::ErrorKind::AccessDenied {
-                    anyhow::anyhow!(
-                        "you have no role {} in account {} — `centry roles {}` lists yours",
-                        role.role,
-                        role.account,
-                        role.account
-                    )
-                } else {
-                    anyhow::anyhow!("{e} — {}", e.hint())
-                }
-            })?;
+    };
+    let creds = match fetch(token).await {
+        Err(e) if e.kind == crate::services::ErrorKind::SignInExpired => {
+            fetch(ctx.refreshed_token().await?).await
+        }
+        other => other,
+    };
+    let creds = creds.map_err(|e| {
+        if e.kind == crate::services::ErrorKind::AccessDenied {
+            anyhow::anyhow!(
+                "you have no role {} in account {} — `centry roles {}` lists yours",
+                role.role,
+                role.account,
+                role.account
+            )
+        } else {
+            anyhow::anyhow!("{e} — {}", e.hint())
+        }
+    })?;
     if let Ok(mut prefs) = local_store::load_prefs() {
         prefs.touch(&local_store::Prefs::key(&role.account, &role.role));
         let _ = local_store::save_prefs(&prefs);

@@ -57,6 +57,23 @@ impl DevContext {
         })
     }
 
+    /// A new access token after the service said the one in use expired (it can expire in the
+    /// middle of a long listing): refreshed with the cached refresh token, or an error saying
+    /// to sign in again.
+    pub async fn refreshed_token(&self) -> anyhow::Result<Secret> {
+        let cached = signin::load_cached(&self.target)?;
+        match cached {
+            Some(c) if c.refreshable(time::OffsetDateTime::now_utc()) => {
+                let t = signin::refresh(&self.svc, &self.target, &c).await?;
+                Ok(t.access_token)
+            }
+            _ => anyhow::bail!(
+                "the sign-in to {} expired — run `centry login`",
+                self.target.label()
+            ),
+        }
+    }
+
     /// A usable access token, refreshed if needed.
     pub async fn token(&self) -> anyhow::Result<Secret> {
         match signin::usable_token(&self.svc, &self.target).await? {

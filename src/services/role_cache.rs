@@ -112,11 +112,14 @@ impl RoleCache {
     /// Wait (up to `wait`) to be the one process fetching `key`'s credentials. The AWS CLI and
     /// SDKs start `credential_process` runs in parallel; with this, one fetches while the others
     /// wait and then find its credentials in the cache. The lock is the kernel's advisory lock
-    /// on `<sha1>.lock`, so a holder that dies releases it at once; a holder that hangs is
+    /// on `role-credentials.locks/<sha1>.lock`, so a holder that dies releases it at once; a holder that hangs is
     /// outwaited after `wait` (`None`: go ahead without the lock).
     pub async fn lock(&self, key: RoleKey<'_>, wait: std::time::Duration) -> Option<FetchLock> {
-        let path = self.file_for(key).with_extension("lock");
-        crate::fsutil::create_private_dir(&self.dir).ok()?;
+        // Beside the credentials folder, not in it: that folder holds credentials only.
+        let locks = self.dir.with_extension("locks");
+        let name = self.file_for(key).with_extension("lock");
+        let path = locks.join(name.file_name()?);
+        crate::fsutil::create_private_dir(&locks).ok()?;
         let mut opts = std::fs::OpenOptions::new();
         opts.read(true).write(true).create(true).truncate(false);
         #[cfg(unix)]

@@ -41,6 +41,7 @@ mod terminal_exit;
 mod tip_chain;
 mod tip_e2e;
 mod tip_screens;
+mod token_expiry;
 mod trail_files;
 mod trail_fixtures;
 mod trail_mutations;
