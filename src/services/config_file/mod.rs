@@ -8,7 +8,7 @@ mod edit;
 mod names;
 
 pub use edit::{MANAGED_KEY, ProfileChanges, ProfileSpec};
-pub use names::profile_name;
+pub use names::{NameCollision, RoleRef, plan_profiles, profile_name};
 
 use std::path::{Path, PathBuf};
 
