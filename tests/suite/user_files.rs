@@ -205,3 +205,31 @@ fn tip_config_keeps_the_comments_and_sections_of_config_toml() {
         written
     );
 }
+
+#[test]
+fn a_duplicate_sso_session_is_named_with_both_lines_as_the_aws_cli_refuses_it() {
+    let e = Env::new(|_| {});
+    let config = format!(
+        "{}\n[sso-session acme]\nsso_start_url = https://other.awsapps.com/start\nsso_region = eu-west-1\n",
+        e.session_section("\n")
+    );
+    std::fs::write(e.config(), &config).unwrap();
+    let out = e.centry(&["status", "--sso-session", "acme"]);
+    assert!(!out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("config:5: [sso-session acme] appears twice (lines 1 and 5)"),
+        "{}",
+        text(&out)
+    );
+    let out = e.populate(&[]);
+    assert!(!out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("appears twice"), "{}", text(&out));
+    assert_eq!(std::fs::read_to_string(e.config()).unwrap(), config);
+    if let Some(out) = e.aws(&["configure", "get", "sso_region", "--profile", "x"]) {
+        assert!(
+            text(&out).contains("Unable to parse config file"),
+            "{}",
+            text(&out)
+        );
+    }
+}
