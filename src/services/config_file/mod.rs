@@ -15,9 +15,9 @@ use std::path::{Path, PathBuf};
 
 use crate::model::text::sanitize;
 
-/// A parse failure, with the line that caused it.
+/// A parse failure, with the line that caused it (0: the file as a whole).
 #[derive(Debug, Clone, thiserror::Error)]
-#[error("{path}:{line}: {message}")]
+#[error("{path}:{}{message}", if *line > 0 { format!("{line}: ") } else { " ".to_string() })]
 pub struct ConfigError {
     /// The file.
     pub path: String,

@@ -154,7 +154,8 @@ fn candidates(template: &str) -> Vec<String> {
 }
 
 /// Expand a profile-name template: `{account_name}`, `{account_id}`, `{role_name}`, `{session}`.
-/// The result is made safe for a section header (spaces and brackets become `-`).
+/// The result is made safe for a section header: spaces, brackets, line breaks and control
+/// characters become `-` (see [`crate::model::text::ini::section_name`]).
 pub fn profile_name(
     template: &str,
     account_name: &str,
@@ -174,15 +175,7 @@ pub fn profile_name(
     for (k, v) in vars {
         out = out.replace(&format!("{{{k}}}"), v);
     }
-    out.chars()
-        .map(|c| {
-            if c.is_whitespace() || matches!(c, '[' | ']' | '=' | '#' | ';') {
-                '-'
-            } else {
-                c
-            }
-        })
-        .collect()
+    crate::model::text::ini::section_name(&out)
 }
 
 #[cfg(test)]

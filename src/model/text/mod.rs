@@ -1,7 +1,11 @@
-//! Text that came from AWS or a log file is shown, never interpreted: control characters and
-//! escape sequences are neutralised before anything reaches the terminal.
+//! Text that came from AWS or a log file is shown, never interpreted: the one sanitiser for
+//! every output. This module neutralises control characters and escape sequences for the
+//! terminal (tables, messages, the console); [`ini`] keeps names and values written to
+//! `~/.aws/config` on their line.
 
 use std::borrow::Cow;
+
+pub mod ini;
 
 /// Replace control characters (C0, DEL, C1, and the bidi overrides that reorder text) with
 /// visible placeholders. Printable text, including non-ASCII, passes unchanged.
@@ -28,7 +32,9 @@ pub fn sanitize(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-fn is_dangerous(c: char) -> bool {
+/// Control characters (C0, DEL, C1) and the invisible marks that reorder text (bidi overrides
+/// and isolates, LRM/RLM): what no output passes through raw.
+pub fn is_dangerous(c: char) -> bool {
     c.is_control()
         || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}')
 }
