@@ -28,6 +28,7 @@ mod events_e2e;
 mod events_screens;
 mod events_service;
 mod org_seed;
+mod output_injection;
 mod profile_names;
 mod referee;
 mod tip_chain;
