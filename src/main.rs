@@ -44,7 +44,9 @@ fn main() {
         match result {
             Ok(code) => code,
             Err(e) => {
-                eprintln!("centry: {e:#}");
+                // Errors quote AWS and files: shown, never interpreted by the terminal.
+                let text = centry::model::text::sanitize_lines(&format!("{e:#}"));
+                eprintln!("centry: {text}");
                 1
             }
         }

@@ -12,7 +12,7 @@ use super::output::{Format, Row, print_rows};
 use crate::model::account::Listing;
 use crate::model::credentials::{CredentialFormat, Destination, RoleCredentials};
 use crate::model::secret::Secret;
-use crate::services::config_file::{self, ConfigFile, ProfileSpec, SsoSession};
+use crate::services::config_file::{self, ConfigFile, RoleRef, SsoSession};
 use crate::services::portal::{self, ListingEvent};
 use crate::services::role_cache::{LOCK_WAIT, RoleCache, RoleKey};
 use crate::services::{console, local_store};
@@ -441,36 +441,22 @@ pub async fn profiles(global: &GlobalArgs, cmd: ProfilesCommand) -> anyhow::Resu
         }
     };
     let listing = listing(&ctx).await?;
-    let specs: Vec<ProfileSpec> = listing
+    let roles: Vec<RoleRef> = listing
         .accounts
         .values()
         .flat_map(|a| {
-            let session = session.clone();
-            let template = template.clone();
-            let region = Some(
-                args.profile_region
-                    .clone()
-                    .unwrap_or_else(|| ctx.target.region.clone()),
-            );
-            a.roles
-                .clone()
-                .unwrap_or_default()
-                .into_iter()
-                .map(move |r| ProfileSpec {
-                    name: config_file::profile_name(
-                        &template,
-                        &a.account_name,
-                        &a.account_id,
-                        &r,
-                        &session,
-                    ),
-                    session: session.clone(),
-                    account_id: a.account_id.clone(),
-                    role_name: r,
-                    region: region.clone(),
-                })
+            a.roles.iter().flatten().map(|r| RoleRef {
+                account_id: a.account_id.clone(),
+                account_name: a.account_name.clone(),
+                role_name: r.clone(),
+            })
         })
         .collect();
+    let region = args
+        .profile_region
+        .clone()
+        .unwrap_or_else(|| ctx.target.region.clone());
+    let specs = config_file::plan_profiles(&template, &session, Some(&region), &roles)?;
     let path = config_file::config_path()
         .ok_or_else(|| anyhow::anyhow!("no home folder for ~/.aws/config"))?;
     let mut config =

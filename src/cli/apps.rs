@@ -8,6 +8,7 @@ use super::GlobalArgs;
 use super::context::DevContext;
 use super::output::{Format, Row, print_rows};
 use crate::model::apps::{AppInstance, QProfile};
+use crate::model::text::sanitize;
 use crate::services::{apps, qdev};
 
 #[derive(Serialize)]
@@ -49,7 +50,7 @@ pub async fn apps(global: &GlobalArgs) -> anyhow::Result<i32> {
     for a in &mut list {
         match apps::list_app_profiles(&ctx.svc, &token, &a.id).await {
             Ok(p) => a.profiles = Some(p),
-            Err(e) => eprintln!("{}: {e}", a.name),
+            Err(e) => eprintln!("{}: {}", sanitize(&a.name), sanitize(&e.to_string())),
         }
     }
     list.sort_by(|a, b| a.name.cmp(&b.name));
@@ -125,7 +126,7 @@ pub async fn q(global: &GlobalArgs, cmd: QCommand) -> anyhow::Result<i32> {
                 } else {
                     format!("{e}")
                 };
-                eprintln!("{region}: {why}");
+                eprintln!("{}: {}", sanitize(&region), sanitize(&why));
             }
         }
     }

@@ -14,7 +14,7 @@ use time::{Duration, OffsetDateTime};
 
 use super::GlobalArgs;
 use super::output::Format;
-use crate::model::text::sanitize;
+use crate::model::text::{self, sanitize};
 use crate::model::trail_event::{
     EventFilter, EventGroup, JSON_KEYS, Outcome, TrailEvent, short_user_agent,
 };
@@ -466,7 +466,7 @@ fn file_outcome(summary: &ReadSummary) -> i32 {
 struct Printer {
     format: Format,
     out: std::io::BufWriter<std::io::Stdout>,
-    csv: Option<csv::Writer<std::io::Stdout>>,
+    csv: Option<text::csv::Writer<std::io::Stdout>>,
     header_done: bool,
 }
 
@@ -478,7 +478,7 @@ impl Printer {
         Printer {
             format,
             out: std::io::BufWriter::new(std::io::stdout()),
-            csv: (format == Format::Csv).then(|| csv::Writer::from_writer(std::io::stdout())),
+            csv: (format == Format::Csv).then(|| text::csv::Writer::new(std::io::stdout())),
             header_done: false,
         }
     }
@@ -489,7 +489,7 @@ impl Printer {
             Format::Csv => {
                 let w = self
                     .csv
-                    .get_or_insert_with(|| csv::Writer::from_writer(std::io::stdout()));
+                    .get_or_insert_with(|| text::csv::Writer::new(std::io::stdout()));
                 if !self.header_done {
                     let plain = &JSON_KEYS[..JSON_KEYS.len() - 1];
                     w.write_record(plain.iter().chain(&CSV_PERSON))?;

@@ -1,11 +1,12 @@
-//! Printing tables for people and JSON lines / CSV for scripts. Every cell is sanitised
-//! before it reaches a terminal.
+//! Printing tables for people and JSON lines / CSV for scripts. Every cell goes through the
+//! one sanitiser ([`crate::model::text`]): tables for the terminal, CSV cells defused for
+//! spreadsheets, JSON with C1 controls and bidi marks escaped.
 
 use std::io::Write;
 
 use serde::Serialize;
 
-use crate::model::text::sanitize;
+use crate::model::text::{csv, json, sanitize};
 
 /// How to print.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,12 +45,12 @@ pub fn print_rows<R: Row>(out: &mut impl Write, format: Format, rows: &[R]) -> s
     match format {
         Format::Json => {
             for r in rows {
-                let line = serde_json::to_string(r).map_err(std::io::Error::other)?;
+                let line = json::to_line(r).map_err(std::io::Error::other)?;
                 writeln!(out, "{line}")?;
             }
         }
         Format::Csv => {
-            let mut w = csv::Writer::from_writer(out);
+            let mut w = csv::Writer::new(out);
             w.write_record(R::headers())
                 .map_err(std::io::Error::other)?;
             for r in rows {

@@ -6,6 +6,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::GlobalArgs;
 use super::context::DevContext;
+use crate::model::text::sanitize;
 use crate::services::signin::{self, Flow};
 
 /// Options of `centry login`.
@@ -69,11 +70,11 @@ pub async fn login(global: &GlobalArgs, args: LoginArgs) -> anyhow::Result<i32> 
     match flow {
         Flow::DeviceCode => eprintln!(
             "Signing in to {} with a device code ({why}).",
-            ctx.target.label()
+            sanitize(&ctx.target.label())
         ),
         Flow::AuthCode => eprintln!(
             "Signing in to {} in the browser ({why}).",
-            ctx.target.label()
+            sanitize(&ctx.target.label())
         ),
     }
     let no_browser = args.no_browser;
@@ -81,9 +82,9 @@ pub async fn login(global: &GlobalArgs, args: LoginArgs) -> anyhow::Result<i32> 
         signin::SignInStarted::Device(start) => {
             eprintln!(
                 "\nOpen:   {}\nCode:   {}\n(or open {} directly; the code expires in {})\n",
-                start.verification_uri,
-                start.user_code,
-                start.verification_uri_complete,
+                sanitize(&start.verification_uri),
+                sanitize(&start.user_code),
+                sanitize(&start.verification_uri_complete),
                 time_left(start.expires_at, OffsetDateTime::now_utc())
             );
             if !no_browser {
@@ -92,9 +93,15 @@ pub async fn login(global: &GlobalArgs, args: LoginArgs) -> anyhow::Result<i32> 
         }
         signin::SignInStarted::Browser(url) => {
             if !no_browser && webbrowser::open(&url).is_ok() {
-                eprintln!("A browser window was opened. If it did not appear, open:\n{url}");
+                eprintln!(
+                    "A browser window was opened. If it did not appear, open:\n{}",
+                    sanitize(&url)
+                );
             } else {
-                eprintln!("Open this URL in a browser on this machine:\n{url}");
+                eprintln!(
+                    "Open this URL in a browser on this machine:\n{}",
+                    sanitize(&url)
+                );
             }
         }
     };
@@ -116,7 +123,7 @@ pub async fn logout(global: &GlobalArgs) -> anyhow::Result<i32> {
             ctx.target.label()
         );
     } else {
-        eprintln!("Not signed in to {}.", ctx.target.label());
+        eprintln!("Not signed in to {}.", sanitize(&ctx.target.label()));
     }
     Ok(0)
 }
@@ -144,9 +151,9 @@ pub async fn status(global: &GlobalArgs) -> anyhow::Result<i32> {
             })
         );
     } else {
-        println!("session:     {}", ctx.target.label());
-        println!("start URL:   {}", ctx.target.start_url);
-        println!("region:      {}", ctx.target.region);
+        println!("session:     {}", sanitize(&ctx.target.label()));
+        println!("start URL:   {}", sanitize(&ctx.target.start_url));
+        println!("region:      {}", sanitize(&ctx.target.region));
         match expires {
             None => println!("state:       signed out — run `centry login`"),
             Some(e) => println!(

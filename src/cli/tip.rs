@@ -208,7 +208,10 @@ async fn chain(
                     "Sign in at the IdP in your browser (opened). If nothing opened, go to:\n  {url}"
                 );
             } else {
-                eprintln!("Sign in at the IdP: open this URL in a browser:\n  {url}");
+                eprintln!(
+                    "Sign in at the IdP: open this URL in a browser:\n  {}",
+                    crate::model::text::sanitize(&url)
+                );
             }
         }
         ChainEvent::Done(r) if progress => eprintln!(

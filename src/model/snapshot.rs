@@ -238,7 +238,7 @@ impl Snapshot {
 
     /// Pretty JSON for the file.
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).unwrap_or_default()
+        crate::model::text::json::to_pretty(self).unwrap_or_default()
     }
 }
 

@@ -205,3 +205,114 @@ fn tip_config_keeps_the_comments_and_sections_of_config_toml() {
         written
     );
 }
+
+#[test]
+fn a_duplicate_sso_session_is_named_with_both_lines_as_the_aws_cli_refuses_it() {
+    let e = Env::new(|_| {});
+    let config = format!(
+        "{}\n[sso-session acme]\nsso_start_url = https://other.awsapps.com/start\nsso_region = eu-west-1\n",
+        e.session_section("\n")
+    );
+    std::fs::write(e.config(), &config).unwrap();
+    let out = e.centry(&["status", "--sso-session", "acme"]);
+    assert!(!out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("config:5: [sso-session acme] appears twice (lines 1 and 5)"),
+        "{}",
+        text(&out)
+    );
+    let out = e.populate(&[]);
+    assert!(!out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("appears twice"), "{}", text(&out));
+    assert_eq!(std::fs::read_to_string(e.config()).unwrap(), config);
+    if let Some(out) = e.aws(&["configure", "get", "sso_region", "--profile", "x"]) {
+        assert!(
+            text(&out).contains("Unable to parse config file"),
+            "{}",
+            text(&out)
+        );
+    }
+}
+
+/// A permission set name that, written raw, would plant a profile with a command in it.
+const EVIL_ROLE: &str = "ReadOnlyAccess\r[profile planted]\rcredential_process = touch PLANTED";
+
+/// An account name that tries the same through the profile name.
+const EVIL_ACCOUNT: &str =
+    "network\r[profile planted2]\u{1c}\u{2028}credential_process = touch PLANTED";
+
+#[test]
+fn hostile_names_cannot_plant_a_section_the_aws_cli_would_read() {
+    let e = Env::new(|org| {
+        for a in &mut org.accounts {
+            if a.name == "network" {
+                a.name = EVIL_ACCOUNT.into();
+            }
+        }
+    });
+    std::fs::write(e.config(), e.session_section("\n")).unwrap();
+    e.login();
+    let out = e.populate(&["--template", "{account_name}.{account_id}.{role_name}"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let written = std::fs::read_to_string(e.config()).unwrap();
+    assert!(
+        !written.contains(['\r', '\u{1c}', '\u{2028}']),
+        "nothing in the file breaks a line: {written:?}"
+    );
+    let safe = "network--profile-planted2---credential_process---touch-PLANTED.966858285191.ReadOnlyAccess";
+    assert!(
+        written.contains(&format!("[profile {safe}]\n")),
+        "{written}"
+    );
+    if let Some(out) = e.aws(&["configure", "get", "sso_role_name", "--profile", safe]) {
+        assert_eq!(text(&out).trim(), "ReadOnlyAccess", "{}", text(&out));
+    }
+    if let Some(out) = e.aws(&[
+        "configure",
+        "get",
+        "credential_process",
+        "--profile",
+        "planted2",
+    ]) {
+        assert!(!out.status.success(), "no planted profile: {}", text(&out));
+        assert!(!text(&out).contains("touch"), "{}", text(&out));
+    }
+}
+
+#[test]
+fn a_hostile_role_name_is_refused_and_the_file_is_left_alone() {
+    let e = Env::new(|org| {
+        for p in &mut org.permission_sets {
+            if p.name == "ReadOnlyAccess" {
+                p.name = EVIL_ROLE.into();
+            }
+        }
+        for a in &mut org.account_assignments {
+            if a.permission_set == "ReadOnlyAccess" {
+                a.permission_set = EVIL_ROLE.into();
+            }
+        }
+    });
+    let before = e.session_section("\n");
+    std::fs::write(e.config(), &before).unwrap();
+    e.login();
+    let out = e.populate(&["--template", "{account_id}.{role_name}"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let said = text(&out);
+    assert!(
+        said.contains("role name \"ReadOnlyAccess␍[profile planted]␍"),
+        "{said}"
+    );
+    assert!(said.contains("nothing was written"), "{said}");
+    assert!(!said.contains('\r'), "the message itself is sanitised");
+    assert_eq!(std::fs::read_to_string(e.config()).unwrap(), before);
+    if let Some(out) = e.aws(&[
+        "configure",
+        "get",
+        "credential_process",
+        "--profile",
+        "planted",
+    ]) {
+        assert!(!out.status.success(), "no planted profile: {}", text(&out));
+    }
+}

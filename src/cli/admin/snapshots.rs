@@ -407,7 +407,7 @@ pub async fn permission_set_detail(
     clear_progress();
     let d = d.map_err(explain)?;
     if ctx.format != Format::Table {
-        println!("{}", serde_json::to_string(&d)?);
+        println!("{}", crate::model::text::json::to_line(&d)?);
     } else {
         let i = &d.info;
         let s = |x: &Option<String>| sanitize(x.as_deref().unwrap_or("-")).into_owned();

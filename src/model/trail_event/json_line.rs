@@ -90,7 +90,8 @@ impl TrailEvent {
     /// The output line as a string (no trailing newline).
     pub fn to_json_line(&self) -> String {
         // Serialising borrowed strings and plain enums to a String cannot fail.
-        serde_json::to_string(&self.json_line()).unwrap_or_default()
+        // C1 controls and bidi marks in AWS's strings are escaped (see `model::text::json`).
+        crate::model::text::json::to_line(&self.json_line()).unwrap_or_default()
     }
 }
 

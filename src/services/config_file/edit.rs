@@ -4,6 +4,7 @@
 //! sections, keys a user added to a profile centry wrote — stays as it was.
 
 use super::{ConfigError, ConfigFile, RawLine, SsoSession};
+use crate::model::text::ini;
 
 /// A profile to write.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,6 +63,30 @@ impl ProfileSpec {
         }
     }
 
+    /// Refuse a profile whose name or values could start a new line or section in the file.
+    fn check(&self) -> Result<(), String> {
+        if ini::section_name(&self.name) != self.name || self.name.is_empty() {
+            return Err(format!(
+                "profile name {:?} cannot be a section name",
+                crate::model::text::sanitize(&self.name)
+            ));
+        }
+        let why = |e: ini::UnsafeValue| {
+            format!(
+                "profile {} (account {}): {e}",
+                self.name,
+                crate::model::text::sanitize(&self.account_id)
+            )
+        };
+        ini::value("sso-session", &self.session).map_err(why)?;
+        ini::value("account id", &self.account_id).map_err(why)?;
+        ini::value("role name", &self.role_name).map_err(why)?;
+        if let Some(r) = &self.region {
+            ini::value("region", r).map_err(why)?;
+        }
+        Ok(())
+    }
+
     /// The owned keys and their values, in the order centry writes them.
     fn keys(&self) -> Vec<(&'static str, String)> {
         let mut keys = vec![
@@ -87,6 +112,9 @@ impl ConfigFile {
         session: &str,
         prune: bool,
     ) -> Result<ProfileChanges, ConfigError> {
+        for spec in specs {
+            spec.check().map_err(|m| self.refusal(m))?;
+        }
         let mut ch = ProfileChanges::default();
         let mut splices = Vec::new();
         let mut appended = Vec::new();
@@ -135,6 +163,18 @@ impl ConfigFile {
         let header = format!("sso-session {}", s.name);
         if self.sections.iter().any(|x| x.header == header) {
             return Ok(());
+        }
+        if ini::section_name(&s.name) != s.name || s.name.is_empty() {
+            return Err(self.refusal(format!(
+                "sso-session name {:?} cannot be a section name",
+                crate::model::text::sanitize(&s.name)
+            )));
+        }
+        let why = |e: ini::UnsafeValue| self.refusal(format!("[sso-session {}]: {e}", s.name));
+        ini::value("start URL", &s.start_url).map_err(why)?;
+        ini::value("region", &s.region).map_err(why)?;
+        for scope in &s.scopes {
+            ini::value("scope", scope).map_err(why)?;
         }
         let mut keys = vec![
             ("sso_start_url", s.start_url.clone()),
@@ -248,6 +288,15 @@ impl ConfigFile {
         Ok(())
     }
 
+    /// An error about what centry was asked to write (the file is not changed).
+    fn refusal(&self, message: String) -> ConfigError {
+        ConfigError {
+            path: self.path.clone(),
+            line: 0,
+            message: format!("{message}; nothing was written"),
+        }
+    }
+
     /// The line ending new lines get: the file's first one (`\r\n` stays `\r\n`), else `\n`.
     fn eol(&self) -> String {
         self.lines
@@ -349,6 +398,24 @@ s3 =\r\n\
         );
         let ch = c.apply_profiles(&[spec("a", "2")], "acme", false).unwrap();
         assert_eq!(ch, ProfileChanges::default(), "nothing to do, nothing done");
+    }
+
+    #[test]
+    fn a_role_name_that_could_start_a_section_is_refused_and_nothing_changes() {
+        let mut c = ConfigFile::parse("[default]\nregion = x\n", "config").unwrap();
+        let before = c.clone();
+        let mut evil = spec("a", "1");
+        evil.role_name = "R\r[profile x]\rcredential_process = sh -c id".into();
+        let e = c
+            .apply_profiles(&[spec("ok", "2"), evil], "acme", false)
+            .unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("config: profile a (account 1): role name"),
+            "{e}"
+        );
+        assert!(e.to_string().ends_with("nothing was written"), "{e}");
+        assert_eq!(c, before);
     }
 
     #[test]

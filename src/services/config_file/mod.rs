@@ -8,13 +8,16 @@ mod edit;
 mod names;
 
 pub use edit::{MANAGED_KEY, ProfileChanges, ProfileSpec};
-pub use names::profile_name;
+pub use names::{NameCollision, RoleRef, plan_profiles, profile_name};
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-/// A parse failure, with the line that caused it.
+use crate::model::text::sanitize;
+
+/// A parse failure, with the line that caused it (0: the file as a whole).
 #[derive(Debug, Clone, thiserror::Error)]
-#[error("{path}:{line}: {message}")]
+#[error("{path}:{}{message}", if *line > 0 { format!("{line}: ") } else { " ".to_string() })]
 pub struct ConfigError {
     /// The file.
     pub path: String,
@@ -125,6 +128,7 @@ impl ConfigFile {
     fn from_lines(lines: Vec<RawLine>, path: &str) -> Result<ConfigFile, ConfigError> {
         let mut sections: Vec<Section> = Vec::new();
         let mut last_key: Option<usize> = None;
+        let mut headers: HashMap<String, usize> = HashMap::new();
         for (i, raw) in lines.iter().enumerate() {
             let line = raw.text.trim_end();
             let trimmed = line.trim_start();
@@ -138,6 +142,14 @@ impl ConfigFile {
             };
             if trimmed.starts_with('[') {
                 let header = parse_header(trimmed).map_err(err)?;
+                if let Some(first) = headers.insert(header.clone(), i) {
+                    return Err(err(&format!(
+                        "[{}] appears twice (lines {} and {}): the AWS CLI refuses such a file; merge the two or remove one",
+                        sanitize(&header),
+                        first + 1,
+                        i + 1
+                    )));
+                }
                 sections.push(Section {
                     header,
                     keys: Vec::new(),
@@ -156,9 +168,17 @@ impl ConfigFile {
                 let Some(section) = sections.last_mut() else {
                     return Err(err("key outside any [section]"));
                 };
-                section
-                    .keys
-                    .push((k.trim().to_lowercase(), v.trim().to_string()));
+                let key = k.trim().to_lowercase();
+                if let Some(at) = section.keys.iter().position(|(x, _)| *x == key) {
+                    return Err(err(&format!(
+                        "`{}` appears twice in [{}] (lines {} and {}): the AWS CLI refuses such a file; remove one",
+                        sanitize(&key),
+                        sanitize(&section.header),
+                        section.spans[at].0 + 1,
+                        i + 1
+                    )));
+                }
+                section.keys.push((key, v.trim().to_string()));
                 section.spans.push((i, i));
                 last_key = Some(section.keys.len() - 1);
             } else {
@@ -347,5 +367,21 @@ aws_access_key_id = AKIA
         assert!(e.to_string().starts_with("cfg:3:"));
         assert!(ConfigFile::parse("key = outside\n", "cfg").is_err());
         assert!(ConfigFile::parse("[broken\n", "cfg").is_err());
+    }
+
+    #[test]
+    fn a_section_or_key_twice_is_refused_as_the_aws_cli_refuses_it() {
+        let text = "[sso-session a]\nsso_region = x\n\n[profile p]\n[sso-session  a]\n";
+        let e = ConfigFile::parse(text, "cfg").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "cfg:5: [sso-session a] appears twice (lines 1 and 5): the AWS CLI refuses such a file; merge the two or remove one"
+        );
+        let e = ConfigFile::parse("[profile p]\nregion = a\n# x\nRegion = b\n", "cfg").unwrap_err();
+        assert_eq!(e.line, 4);
+        assert!(
+            e.message
+                .contains("`region` appears twice in [profile p] (lines 2 and 4)")
+        );
     }
 }

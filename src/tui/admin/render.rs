@@ -41,12 +41,12 @@ fn camel(header: &str) -> String {
 /// The rows shown as JSON lines (keys from the headers, camelCase) or CSV.
 pub fn export(t: &Table, csv: bool) -> Result<Vec<u8>, String> {
     if csv {
-        let mut w = ::csv::Writer::from_writer(Vec::new());
+        let mut w = crate::model::text::csv::Writer::new(Vec::new());
         w.write_record(&t.headers).map_err(|e| e.to_string())?;
         for r in t.shown() {
             w.write_record(&r.cells).map_err(|e| e.to_string())?;
         }
-        return w.into_inner().map_err(|e| e.to_string());
+        return w.into_inner();
     }
     let keys: Vec<String> = t.headers.iter().map(|h| camel(h)).collect();
     let mut out = Vec::new();
@@ -56,7 +56,11 @@ pub fn export(t: &Table, csv: bool) -> Result<Vec<u8>, String> {
             .zip(&r.cells)
             .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
             .collect();
-        out.extend(serde_json::to_vec(&obj).map_err(|e| e.to_string())?);
+        out.extend(
+            crate::model::text::json::to_line(&obj)
+                .map_err(|e| e.to_string())?
+                .into_bytes(),
+        );
         out.push(b'\n');
     }
     Ok(out)

@@ -7,6 +7,7 @@ use super::signin::Phase;
 use super::{CredPurpose, DevEffect, DevMsg};
 use crate::model::text::sanitize;
 use crate::services::ErrorKind;
+use crate::services::config_file::{RoleRef, plan_profiles};
 use crate::services::token_cache::CachedToken;
 use crate::tui::app::{App, DEMO_ADMIN_ROLE};
 use crate::tui::effect::Effect;
@@ -38,27 +39,29 @@ impl App {
             return vec![];
         };
         let prune = self.views.accounts.selected.is_empty();
-        let specs = self
+        let roles: Vec<RoleRef> = self
             .views
             .accounts
             .roles_for_profiles()
             .into_iter()
-            .map(
-                |(id, name, role)| crate::services::config_file::ProfileSpec {
-                    name: crate::services::config_file::profile_name(
-                        &self.sh.session.settings.profile_template,
-                        &name,
-                        &id,
-                        &role,
-                        &session,
-                    ),
-                    session: session.clone(),
-                    account_id: id,
-                    role_name: role,
-                    region: Some(target.region.clone()),
-                },
-            )
+            .map(|(account_id, account_name, role_name)| RoleRef {
+                account_id,
+                account_name,
+                role_name,
+            })
             .collect();
+        let specs = match plan_profiles(
+            &self.sh.session.settings.profile_template,
+            &session,
+            Some(&target.region),
+            &roles,
+        ) {
+            Ok(specs) => specs,
+            Err(e) => {
+                self.sh.flash(Flash::error(e.summary()));
+                return vec![];
+            }
+        };
         let s = crate::services::config_file::SsoSession {
             name: session,
             start_url: target.start_url.clone(),
