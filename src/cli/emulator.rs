@@ -59,6 +59,23 @@ pub struct ServeArgs {
     /// Add other people's activity (sign-ins, failures, MFA changes) every minute or so.
     #[arg(long)]
     pub activity: bool,
+    /// Folder for the organisation trail (default: a folder of the emulator's own, removed
+    /// when it stops). Objects already there are served as they are.
+    #[arg(long, value_name = "DIR")]
+    pub trail_dir: Option<PathBuf>,
+    /// The S3 bucket the trail folder stands for (default: named after the management account).
+    #[arg(long, value_name = "BUCKET")]
+    pub trail_bucket: Option<String>,
+}
+
+/// Whether `name` is a valid S3 bucket name (the rules that matter for a path and a URI).
+fn valid_bucket(name: &str) -> bool {
+    (3..=63).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-')
+        && name.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && name.ends_with(|c: char| c.is_ascii_alphanumeric())
 }
 
 fn share(name: &str, v: f64) -> anyhow::Result<f64> {
@@ -92,6 +109,15 @@ impl ServeArgs {
         cfg.settings.page_cap = self.page_size;
         cfg.settings.shuffle_seed = self.shuffle;
         cfg.faults.latency_ms = self.latency_ms;
+        cfg.trail_dir = self.trail_dir.clone();
+        if let Some(bucket) = &self.trail_bucket {
+            anyhow::ensure!(
+                valid_bucket(bucket),
+                "--trail-bucket: {bucket:?} is not an S3 bucket name (3-63 lower-case letters, digits, dots and hyphens)"
+            );
+            cfg.trail_bucket = Some(bucket.clone());
+        }
+        cfg.trail_delivery = Some(crate::emulator::trail::DELIVERY_EVERY);
         if let Some(spec) = &self.rate_limit {
             cfg.faults
                 .parse_rate_limit(spec)
