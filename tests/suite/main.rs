@@ -16,6 +16,7 @@ mod emulator_access;
 mod emulator_admin;
 mod emulator_applications;
 mod emulator_assignments;
+mod emulator_athena;
 mod emulator_directory;
 mod emulator_faults;
 mod emulator_lookup;
