@@ -278,6 +278,8 @@ pub struct State {
     pub identity_contexts: HashMap<String, super::token_exchange::IdentityContext>,
     /// Athena's catalogue and query executions.
     pub athena: super::athena::AthenaState,
+    /// CloudTrail Lake's queries.
+    pub lake: super::cloudtrail::lake::LakeState,
 }
 
 impl State {
@@ -362,6 +364,7 @@ impl State {
             idp: Default::default(),
             identity_contexts: HashMap::new(),
             athena: Default::default(),
+            lake: Default::default(),
         }
     }
 

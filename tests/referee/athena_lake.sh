@@ -140,4 +140,32 @@ check "athena list-query-executions (pages of 1)" \
     "len(out['QueryExecutionIds']) >= 4" \
     -- athena list-query-executions --page-size 1
 
+# CloudTrail Lake over the same trail.
+check "cloudtrail list-event-data-stores" \
+    "out['EventDataStores'][0]['OrganizationEnabled'] and out['EventDataStores'][0]['Status'] == 'ENABLED'" \
+    -- cloudtrail list-event-data-stores
+eds="$(field "out['EventDataStores'][0]['EventDataStoreArn'].split('/')[-1]")"
+check "cloudtrail start-query" "len(out['QueryId']) == 36" \
+    -- cloudtrail start-query --query-statement "SELECT eventName, count(*) AS n FROM $eds GROUP BY eventName ORDER BY n DESC"
+lake_id="$(field "out['QueryId']")"
+for _ in $(seq 1 300); do
+    aws --endpoint-url "$endpoint" --output json cloudtrail describe-query --query-id "$lake_id" >"$work/last.json"
+    status="$(field "out['QueryStatus']")"
+    case "$status" in FINISHED | FAILED | CANCELLED | TIMED_OUT) break ;; esac
+    sleep 0.1
+done
+check "cloudtrail describe-query FINISHED" \
+    "out['QueryStatus'] == 'FINISHED' and out['QueryStatistics']['BytesScanned'] > 0" \
+    -- cloudtrail describe-query --query-id "$lake_id"
+check "cloudtrail get-query-results (a page of 2 and a NextToken)" \
+    "len(out['QueryResultRows']) == 2 and out['QueryStatistics']['TotalResultsCount'] > 2 and out.get('NextToken') and all(len(c) == 1 for r in out['QueryResultRows'] for c in r) and list(out['QueryResultRows'][0][0]) == ['eventName']" \
+    -- cloudtrail get-query-results --query-id "$lake_id" --max-query-results 2
+check "cloudtrail start-query (DELETE)" "len(out['QueryId']) == 36" \
+    -- cloudtrail start-query --query-statement "DELETE FROM $eds"
+lake_id="$(field "out['QueryId']")"
+sleep 1
+check "cloudtrail describe-query FAILED with its reason" \
+    "out['QueryStatus'] == 'FAILED' and 'DELETE' in out['ErrorMessage']" \
+    -- cloudtrail describe-query --query-id "$lake_id"
+
 echo "$passed passed, 0 failed"

@@ -19,6 +19,7 @@ mod emulator_assignments;
 mod emulator_athena;
 mod emulator_directory;
 mod emulator_faults;
+mod emulator_lake;
 mod emulator_lookup;
 mod emulator_mpa;
 mod emulator_signin;

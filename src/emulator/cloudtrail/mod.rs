@@ -11,11 +11,12 @@
 //! its records), [`lookup`] (the LookupEvents operation), [`history`] (start-up history),
 //! `scenario` (plausible sessions shared by the history and the demo generator), and
 //! [`activity_generator`] (other people's activity for `--demo`), [`trails`] (DescribeTrails and
-//! GetTrailStatus for the organisation trail).
+//! GetTrailStatus for the organisation trail), [`lake`] (CloudTrail Lake's query API).
 
 pub mod activity_generator;
 pub mod history;
 pub mod identity;
+pub mod lake;
 pub mod lookup;
 pub mod records;
 mod scenario;
@@ -218,9 +219,15 @@ impl Trail {
 }
 
 /// Dispatch a CloudTrail operation (`CloudTrail_20131101.*`).
-pub fn dispatch(call: &crate::emulator::rpc::Call) -> axum::response::Response {
+pub fn dispatch(
+    call: &crate::emulator::rpc::Call,
+    emu: &std::sync::Arc<crate::emulator::Emu>,
+) -> axum::response::Response {
     if trails::OPERATIONS.contains(&call.op) {
         return trails::dispatch(call);
+    }
+    if lake::OPERATIONS.contains(&call.op) {
+        return lake::dispatch(call, emu);
     }
     lookup::dispatch(call)
 }
