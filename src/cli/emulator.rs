@@ -26,7 +26,8 @@ pub struct ServeArgs {
     /// Organisation JSON file (default: the bundled demo organisation).
     #[arg(long, value_name = "FILE", conflicts_with = "generate")]
     pub org: Option<PathBuf>,
-    /// Generate an organisation: accounts=N,users=N,groups=N,permission-sets=N,seed=S.
+    /// Generate an organisation: accounts=N,users=N,groups=N,permission-sets=N,seed=S (and an
+    /// organisation trail of M records over N days: trail-days=N,trail-events=M).
     #[arg(long, value_name = "SPEC")]
     pub generate: Option<String>,
     /// Approve every sign-in as this user after a short delay.
@@ -86,13 +87,18 @@ fn share(name: &str, v: f64) -> anyhow::Result<f64> {
 impl ServeArgs {
     /// Turn the options into an emulator configuration.
     pub fn config(&self) -> anyhow::Result<EmulatorConfig> {
+        let mut generated_trail = None;
         let org = match (&self.org, &self.generate) {
             (Some(path), _) => Org::from_file(path)?,
-            (None, Some(spec)) => crate::emulator::generate::generate(
-                &spec
+            (None, Some(spec)) => {
+                let spec: crate::emulator::generate::GenerateSpec = spec
                     .parse()
-                    .map_err(|e| anyhow::anyhow!("--generate: {e}"))?,
-            ),
+                    .map_err(|e| anyhow::anyhow!("--generate: {e}"))?;
+                if spec.trail_days > 0 && spec.trail_events > 0 {
+                    generated_trail = Some((spec.trail_days, spec.trail_events, spec.seed));
+                }
+                crate::emulator::generate::generate(&spec)
+            }
             (None, None) => Org::demo(),
         };
         if let Some(user) = &self.auto_approve {
@@ -110,6 +116,7 @@ impl ServeArgs {
         cfg.settings.shuffle_seed = self.shuffle;
         cfg.faults.latency_ms = self.latency_ms;
         cfg.trail_dir = self.trail_dir.clone();
+        cfg.generated_trail = generated_trail;
         if let Some(bucket) = &self.trail_bucket {
             anyhow::ensure!(
                 valid_bucket(bucket),

@@ -76,6 +76,8 @@ pub struct EmulatorConfig {
     pub trail_bucket: Option<String>,
     /// Deliver the trail on this timer too (besides before every query); `None`: only then.
     pub trail_delivery: Option<std::time::Duration>,
+    /// Generate this much trail into the folder before serving: (days, records, seed).
+    pub generated_trail: Option<(u32, u64, u64)>,
 }
 
 impl EmulatorConfig {
@@ -89,6 +91,7 @@ impl EmulatorConfig {
             trail_dir: None,
             trail_bucket: None,
             trail_delivery: None,
+            generated_trail: None,
         }
     }
 }
@@ -133,6 +136,14 @@ impl Emulator {
         std::fs::create_dir_all(&dir).map_err(|e| {
             anyhow::anyhow!("cannot create the trail folder {}: {e}", dir.display())
         })?;
+        if let Some((days, events, seed)) = config.generated_trail {
+            let (org, dir) = (config.org.clone(), dir.clone());
+            tokio::task::spawn_blocking(move || {
+                generate::trail::write(&org, days, events, seed, &dir)
+            })
+            .await?
+            .map_err(|e| anyhow::anyhow!("cannot write the generated trail: {e}"))?;
+        }
         settings.trail = trail::TrailConfig {
             dir,
             bucket: config.trail_bucket.clone().unwrap_or_else(|| {

@@ -97,6 +97,8 @@ pub async fn start_or_join(registry: Option<PathBuf>) -> anyhow::Result<Demo> {
     cfg.settings.auto_approve = Some(DEMO_USER.into());
     cfg.settings.auto_approve_delay_ms = 1200;
     cfg.trail_delivery = Some(crate::emulator::trail::DELIVERY_EVERY);
+    // A few days of organisation trail beside the history, for the trail queries.
+    cfg.generated_trail = Some((3, 20_000, 1));
     let emulator = Emulator::start(cfg).await?;
     let published = DemoEndpoint {
         endpoint: emulator.endpoint_url(),

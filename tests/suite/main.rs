@@ -37,5 +37,6 @@ mod tip_e2e;
 mod tip_screens;
 mod trail_files;
 mod trail_fixtures;
+mod trail_generate;
 mod trail_mutations;
 mod trail_sql;
