@@ -150,6 +150,7 @@ async fn main() -> anyhow::Result<()> {
         groups: 40,
         permission_sets: 40,
         seed: 1,
+        ..GenerateSpec::default()
     };
     let org = generate(&spec);
     let (person, account) = subjects(&org);

@@ -7,6 +7,8 @@
 //! - [`model`]: plain data and pure logic (no I/O, no tokio, no ratatui).
 //! - [`fuzz_checks`]: what the fuzz targets and the parser smoke test run on arbitrary bytes.
 //! - [`services`]: async, UI-free operations on the AWS SDK clients, shared by TUI and CLI.
+//! - [`trail_sql`]: the SQL engine over an organisation trail on disk (DataFusion), shared by
+//!   the emulator's Athena and CloudTrail Lake and centry's local files engine.
 
 pub mod cli;
 pub mod emulator;
@@ -16,4 +18,5 @@ pub mod logging;
 pub mod model;
 pub mod paths;
 pub mod services;
+pub mod trail_sql;
 pub mod tui;

@@ -26,7 +26,8 @@ pub struct ServeArgs {
     /// Organisation JSON file (default: the bundled demo organisation).
     #[arg(long, value_name = "FILE", conflicts_with = "generate")]
     pub org: Option<PathBuf>,
-    /// Generate an organisation: accounts=N,users=N,groups=N,permission-sets=N,seed=S.
+    /// Generate an organisation: accounts=N,users=N,groups=N,permission-sets=N,seed=S (and an
+    /// organisation trail of M records over N days: trail-days=N,trail-events=M).
     #[arg(long, value_name = "SPEC")]
     pub generate: Option<String>,
     /// Approve every sign-in as this user after a short delay.
@@ -59,6 +60,23 @@ pub struct ServeArgs {
     /// Add other people's activity (sign-ins, failures, MFA changes) every minute or so.
     #[arg(long)]
     pub activity: bool,
+    /// Folder for the organisation trail (default: a folder of the emulator's own, removed
+    /// when it stops). Objects already there are served as they are.
+    #[arg(long, value_name = "DIR")]
+    pub trail_dir: Option<PathBuf>,
+    /// The S3 bucket the trail folder stands for (default: named after the management account).
+    #[arg(long, value_name = "BUCKET")]
+    pub trail_bucket: Option<String>,
+}
+
+/// Whether `name` is a valid S3 bucket name (the rules that matter for a path and a URI).
+fn valid_bucket(name: &str) -> bool {
+    (3..=63).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-')
+        && name.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && name.ends_with(|c: char| c.is_ascii_alphanumeric())
 }
 
 /// The longest access token lifetime `--token-ttl` accepts: 90 days, the refresh token's life
@@ -80,13 +98,18 @@ fn share(name: &str, v: f64) -> anyhow::Result<f64> {
 impl ServeArgs {
     /// Turn the options into an emulator configuration.
     pub fn config(&self) -> anyhow::Result<EmulatorConfig> {
+        let mut generated_trail = None;
         let org = match (&self.org, &self.generate) {
             (Some(path), _) => Org::from_file(path)?,
-            (None, Some(spec)) => crate::emulator::generate::generate(
-                &spec
+            (None, Some(spec)) => {
+                let spec: crate::emulator::generate::GenerateSpec = spec
                     .parse()
-                    .map_err(|e| anyhow::anyhow!("--generate: {e}"))?,
-            ),
+                    .map_err(|e| anyhow::anyhow!("--generate: {e}"))?;
+                if spec.trail_days > 0 && spec.trail_events > 0 {
+                    generated_trail = Some((spec.trail_days, spec.trail_events, spec.seed));
+                }
+                crate::emulator::generate::generate(&spec)
+            }
             (None, None) => Org::demo(),
         };
         if let Some(user) = &self.auto_approve {
@@ -103,6 +126,16 @@ impl ServeArgs {
         cfg.settings.page_cap = self.page_size;
         cfg.settings.shuffle_seed = self.shuffle;
         cfg.faults.latency_ms = self.latency_ms;
+        cfg.trail_dir = self.trail_dir.clone();
+        cfg.generated_trail = generated_trail;
+        if let Some(bucket) = &self.trail_bucket {
+            anyhow::ensure!(
+                valid_bucket(bucket),
+                "--trail-bucket: {bucket:?} is not an S3 bucket name (3-63 lower-case letters, digits, dots and hyphens)"
+            );
+            cfg.trail_bucket = Some(bucket.clone());
+        }
+        cfg.trail_delivery = Some(crate::emulator::trail::DELIVERY_EVERY);
         if let Some(spec) = &self.rate_limit {
             cfg.faults
                 .parse_rate_limit(spec)

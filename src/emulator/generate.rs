@@ -14,6 +14,7 @@ mod extras;
 mod ids;
 mod names;
 mod structure;
+pub mod trail;
 
 use std::str::FromStr;
 
@@ -35,6 +36,10 @@ pub struct GenerateSpec {
     pub permission_sets: usize,
     /// Seed of the random stream.
     pub seed: u64,
+    /// Days of generated organisation trail (0: none).
+    pub trail_days: u32,
+    /// Records in the generated trail.
+    pub trail_events: u64,
 }
 
 impl Default for GenerateSpec {
@@ -45,6 +50,8 @@ impl Default for GenerateSpec {
             groups: 40,
             permission_sets: 16,
             seed: 1,
+            trail_days: 0,
+            trail_events: 0,
         }
     }
 }
@@ -56,7 +63,9 @@ pub enum SpecError {
     #[error("{0:?} is not key=value (e.g. accounts=2000,users=20000)")]
     NotKeyValue(String),
     /// A key other than the five known ones.
-    #[error("unknown key {0:?} (known: accounts, users, groups, permission-sets, seed)")]
+    #[error(
+        "unknown key {0:?} (known: accounts, users, groups, permission-sets, seed, trail-days, trail-events)"
+    )]
     UnknownKey(String),
     /// The same key twice.
     #[error("{0} is given more than once")]
@@ -110,6 +119,8 @@ impl FromStr for GenerateSpec {
                 "groups" => "groups",
                 "permission-sets" | "permission_sets" => "permission-sets",
                 "seed" => "seed",
+                "trail-days" | "trail_days" => "trail-days",
+                "trail-events" | "trail_events" => "trail-events",
                 other => return Err(SpecError::UnknownKey(other.into())),
             };
             if given.contains(&key) {
@@ -121,9 +132,32 @@ impl FromStr for GenerateSpec {
                 key,
                 value: value.into(),
             })?;
-            if key == "seed" {
-                spec.seed = number;
-                continue;
+            match key {
+                "seed" => {
+                    spec.seed = number;
+                    continue;
+                }
+                "trail-days" if number <= 3650 => {
+                    spec.trail_days = number as u32;
+                    continue;
+                }
+                "trail-events" if number <= 1_000_000_000 => {
+                    spec.trail_events = number;
+                    continue;
+                }
+                "trail-days" | "trail-events" => {
+                    return Err(SpecError::OutOfRange {
+                        key,
+                        value: number,
+                        min: 0,
+                        max: if key == "trail-days" {
+                            3650
+                        } else {
+                            1_000_000_000
+                        },
+                    });
+                }
+                _ => {}
             }
             if let Some(&(_, min, max)) = LIMITS.iter().find(|(k, _, _)| *k == key)
                 && !(min..=max).contains(&number)
@@ -207,7 +241,8 @@ mod tests {
                 users: 20_000,
                 groups: 300,
                 permission_sets: 40,
-                seed: 9
+                seed: 9,
+                ..GenerateSpec::default()
             }
         );
     }
@@ -306,6 +341,7 @@ mod tests {
             groups: 0,
             permission_sets: 0,
             seed: 3,
+            ..GenerateSpec::default()
         });
         assert_eq!(
             (org.accounts.len(), org.users.len(), org.groups.len()),

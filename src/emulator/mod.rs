@@ -6,6 +6,7 @@
 //! `centry emulator serve`.
 
 pub mod activity;
+pub mod athena;
 pub mod caller;
 pub mod cloudtrail;
 pub mod faults;
@@ -30,6 +31,7 @@ pub mod state;
 pub mod sts;
 pub mod sts_tip;
 pub mod token_exchange;
+pub mod trail;
 pub mod wire;
 
 use std::net::SocketAddr;
@@ -69,6 +71,15 @@ pub struct EmulatorConfig {
     pub settings: Settings,
     /// Fault injection.
     pub faults: faults::FaultConfig,
+    /// The organisation trail's folder (`None`: a folder of the emulator's own, removed when
+    /// it stops).
+    pub trail_dir: Option<std::path::PathBuf>,
+    /// The bucket the trail folder stands for (`None`: named after the management account).
+    pub trail_bucket: Option<String>,
+    /// Deliver the trail on this timer too (besides before every query); `None`: only then.
+    pub trail_delivery: Option<std::time::Duration>,
+    /// Generate this much trail into the folder before serving: (days, records, seed).
+    pub generated_trail: Option<(u32, u64, u64)>,
 }
 
 impl EmulatorConfig {
@@ -79,6 +90,10 @@ impl EmulatorConfig {
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             settings: Settings::default(),
             faults: faults::FaultConfig::default(),
+            trail_dir: None,
+            trail_bucket: None,
+            trail_delivery: None,
+            generated_trail: None,
         }
     }
 }
@@ -89,6 +104,9 @@ pub struct Emulator {
     emu: Arc<Emu>,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<()>>,
+    /// The trail folder the emulator made for itself (removed when it stops).
+    own_trail: Option<std::path::PathBuf>,
+    delivery: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl Emulator {
@@ -104,6 +122,36 @@ impl Emulator {
         let addr = listener.local_addr()?;
         let mut settings = config.settings;
         settings.origin = format!("http://{addr}");
+        let own_trail = match &config.trail_dir {
+            Some(_) => None,
+            None => Some(std::env::temp_dir().join(format!(
+                "centry-emulator-trail-{}-{}",
+                std::process::id(),
+                uuid::Uuid::new_v4().simple()
+            ))),
+        };
+        let dir = config
+            .trail_dir
+            .clone()
+            .or_else(|| own_trail.clone())
+            .unwrap_or_default();
+        std::fs::create_dir_all(&dir).map_err(|e| {
+            anyhow::anyhow!("cannot create the trail folder {}: {e}", dir.display())
+        })?;
+        if let Some((days, events, seed)) = config.generated_trail {
+            let (org, dir) = (config.org.clone(), dir.clone());
+            tokio::task::spawn_blocking(move || {
+                generate::trail::write(&org, days, events, seed, &dir)
+            })
+            .await?
+            .map_err(|e| anyhow::anyhow!("cannot write the generated trail: {e}"))?;
+        }
+        settings.trail = trail::TrailConfig {
+            dir,
+            bucket: config.trail_bucket.clone().unwrap_or_else(|| {
+                trail::default_bucket(&config.org.organization.management_account_id)
+            }),
+        };
         let emu = Arc::new(Emu {
             state: Mutex::new(State::new(config.org, settings)),
             faults: Faults::new(config.faults),
@@ -118,11 +166,16 @@ impl Emulator {
                 tracing::error!("emulator stopped: {e}");
             }
         });
+        let delivery = config
+            .trail_delivery
+            .map(|every| trail::spawn_delivery(emu.clone(), every));
         Ok(Emulator {
             addr,
             emu,
             shutdown: Some(tx),
             task: Some(task),
+            own_trail,
+            delivery,
         })
     }
 
@@ -151,6 +204,16 @@ impl Emulator {
         self.emu.state().org.instance.region.clone()
     }
 
+    /// The organisation trail's folder (standing for `s3://<bucket>/`).
+    pub fn trail_dir(&self) -> std::path::PathBuf {
+        self.emu.state().settings.trail.dir.clone()
+    }
+
+    /// Deliver every record made so far to the trail folder; returns the objects written.
+    pub fn deliver_trail(&self) -> usize {
+        trail::flush(&self.emu)
+    }
+
     /// Internals, for tests and the demo activity generator.
     pub fn emu(&self) -> &Arc<Emu> {
         &self.emu
@@ -171,6 +234,12 @@ impl Drop for Emulator {
     fn drop(&mut self) {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
+        }
+        if let Some(task) = self.delivery.take() {
+            task.abort();
+        }
+        if let Some(dir) = self.own_trail.take() {
+            let _ = std::fs::remove_dir_all(dir);
         }
     }
 }

@@ -243,7 +243,8 @@ async fn rpc(
         "SWBExternalService" => sso_admin::dispatch(&call, &emu),
         "AWSIdentityStore" => identitystore::dispatch(&call),
         "AWSOrganizationsV20161128" => organizations::dispatch(&call),
-        "CloudTrail_20131101" => super::cloudtrail::lookup::dispatch(&call),
+        "CloudTrail_20131101" => super::cloudtrail::dispatch(&call, &emu),
+        "AmazonAthena" => super::athena::dispatch(&call, &emu),
         _ => ApiError::new(
             400,
             "UnknownOperationException",

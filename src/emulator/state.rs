@@ -192,6 +192,8 @@ pub struct Settings {
     pub shuffle_seed: Option<u64>,
     /// The emulator's own origin (`http://127.0.0.1:PORT`), filled at bind.
     pub origin: String,
+    /// Where the organisation trail is delivered, filled at start.
+    pub trail: super::trail::TrailConfig,
 }
 
 impl Default for Settings {
@@ -203,6 +205,10 @@ impl Default for Settings {
             page_cap: None,
             shuffle_seed: None,
             origin: String::new(),
+            trail: super::trail::TrailConfig {
+                dir: std::path::PathBuf::new(),
+                bucket: String::new(),
+            },
         }
     }
 }
@@ -270,6 +276,10 @@ pub struct State {
     pub idp: super::idp::IdpState,
     /// Identity contexts issued by CreateTokenWithIAM, by their opaque value.
     pub identity_contexts: HashMap<String, super::token_exchange::IdentityContext>,
+    /// Athena's catalogue and query executions.
+    pub athena: super::athena::AthenaState,
+    /// CloudTrail Lake's queries.
+    pub lake: super::cloudtrail::lake::LakeState,
 }
 
 impl State {
@@ -353,6 +363,8 @@ impl State {
             settings,
             idp: Default::default(),
             identity_contexts: HashMap::new(),
+            athena: Default::default(),
+            lake: Default::default(),
         }
     }
 

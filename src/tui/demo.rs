@@ -63,7 +63,11 @@ pub fn sandbox_dir(tmp: &Path) -> PathBuf {
                 .file_name()
                 .to_string_lossy()
                 .starts_with("centry-demo-")
-                && entry.file_type().is_ok_and(|t| t.is_dir());
+                || entry
+                    .file_name()
+                    .to_string_lossy()
+                    .starts_with("centry-emulator-trail-")
+                    && entry.file_type().is_ok_and(|t| t.is_dir());
             if ours && stale {
                 let _ = std::fs::remove_dir_all(entry.path());
             }
@@ -92,6 +96,9 @@ pub async fn start_or_join(registry: Option<PathBuf>) -> anyhow::Result<Demo> {
     let mut cfg = EmulatorConfig::demo();
     cfg.settings.auto_approve = Some(DEMO_USER.into());
     cfg.settings.auto_approve_delay_ms = 1200;
+    cfg.trail_delivery = Some(crate::emulator::trail::DELIVERY_EVERY);
+    // A few days of organisation trail beside the history, for the trail queries.
+    cfg.generated_trail = Some((3, 20_000, 1));
     let emulator = Emulator::start(cfg).await?;
     let published = DemoEndpoint {
         endpoint: emulator.endpoint_url(),

@@ -1,4 +1,4 @@
-//! The AWS CLI referee (`tests/referee/aws_cli.sh`) as part of the suite: botocore against the
+//! The AWS CLI referees (`tests/referee/aws_cli.sh`, `tests/referee/athena_lake.sh`) as part of the suite: botocore against the
 //! emulator binary this build produced. Skipped, with a notice, where `aws` is not installed
 //! (CI installs it).
 
@@ -11,6 +11,16 @@ fn on_path(program: &str) -> bool {
 
 #[test]
 fn the_aws_cli_accepts_every_emulated_answer() {
+    referee("aws_cli.sh");
+}
+
+#[test]
+fn the_aws_cli_runs_athena_ddl_and_queries_on_the_trail() {
+    referee("athena_lake.sh");
+}
+
+/// Run one referee script from `tests/referee/` and check it passed every check.
+fn referee(name: &str) {
     if !on_path("aws") {
         assert!(
             std::env::var_os("CENTRY_REQUIRE_AWSCLI").is_none(),
@@ -19,7 +29,7 @@ fn the_aws_cli_accepts_every_emulated_answer() {
         eprintln!("referee skipped: the AWS CLI is not on PATH (pip install awscli; .ci/run does)");
         return;
     }
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/referee/aws_cli.sh");
+    let script = format!("{}/tests/referee/{name}", env!("CARGO_MANIFEST_DIR"));
     let out = Command::new("bash")
         .arg(script)
         .env("CENTRY_BIN", env!("CARGO_BIN_EXE_centry"))

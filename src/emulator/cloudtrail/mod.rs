@@ -10,14 +10,17 @@
 //! Submodules: [`identity`] (the `userIdentity` element per caller), [`records`] (one activity →
 //! its records), [`lookup`] (the LookupEvents operation), [`history`] (start-up history),
 //! `scenario` (plausible sessions shared by the history and the demo generator), and
-//! [`activity_generator`] (other people's activity for `--demo`).
+//! [`activity_generator`] (other people's activity for `--demo`), [`trails`] (DescribeTrails and
+//! GetTrailStatus for the organisation trail), [`lake`] (CloudTrail Lake's query API).
 
 pub mod activity_generator;
 pub mod history;
 pub mod identity;
+pub mod lake;
 pub mod lookup;
 pub mod records;
 mod scenario;
+pub mod trails;
 
 use std::collections::{HashMap, VecDeque};
 
@@ -104,6 +107,11 @@ pub struct Trail {
     /// Fault injection per event source: LookupEvents filtered by that source is answered with
     /// this error code (`ThrottlingException`, `InternalServerException`, …).
     source_faults: HashMap<String, String>,
+    /// Records made since the last delivery to the organisation trail on disk.
+    outbox: Vec<crate::emulator::trail::Pending>,
+    /// The last delivery: its batch time and error, for GetTrailStatus.
+    latest_delivery: Option<OffsetDateTime>,
+    latest_delivery_error: Option<String>,
 }
 
 impl Default for Trail {
@@ -123,6 +131,9 @@ impl Trail {
             started: OffsetDateTime::now_utc(),
             dropped: 0,
             source_faults: HashMap::new(),
+            outbox: Vec::new(),
+            latest_delivery: None,
+            latest_delivery_error: None,
         }
     }
 
@@ -133,7 +144,14 @@ impl Trail {
         let seq = self.next_seq;
         self.next_seq += 1;
         let at = self.events.partition_point(|e| e.time <= time);
-        self.events.insert(at, Stored::new(time, seq, record));
+        let stored = Stored::new(time, seq, record);
+        self.outbox.push(crate::emulator::trail::Pending {
+            time,
+            account: stored.recipient.clone(),
+            region: record["awsRegion"].as_str().unwrap_or_default().to_string(),
+            json: stored.json.clone(),
+        });
+        self.events.insert(at, stored);
         while self.events.len() > self.cap {
             self.events.pop_front();
             self.dropped += 1;
@@ -176,10 +194,42 @@ impl Trail {
         self.source_faults.get(event_source).map(String::as_str)
     }
 
+    /// Take the records waiting for delivery to the organisation trail.
+    pub fn take_outbox(&mut self) -> Vec<crate::emulator::trail::Pending> {
+        std::mem::take(&mut self.outbox)
+    }
+
+    /// Note a delivery: the latest batch time written and the error, if one failed.
+    pub fn delivered(&mut self, latest: Option<OffsetDateTime>, error: Option<String>) {
+        self.latest_delivery = self.latest_delivery.max(latest);
+        if error.is_some() {
+            self.latest_delivery_error = error;
+        }
+    }
+
+    /// The latest batch delivered and the latest delivery error (GetTrailStatus).
+    pub fn delivery_status(&self) -> (Option<OffsetDateTime>, Option<&str>) {
+        (self.latest_delivery, self.latest_delivery_error.as_deref())
+    }
+
     /// When the emulator started (the synthesised history ends here).
     pub fn started(&self) -> OffsetDateTime {
         self.started
     }
+}
+
+/// Dispatch a CloudTrail operation (`CloudTrail_20131101.*`).
+pub fn dispatch(
+    call: &crate::emulator::rpc::Call,
+    emu: &std::sync::Arc<crate::emulator::Emu>,
+) -> axum::response::Response {
+    if trails::OPERATIONS.contains(&call.op) {
+        return trails::dispatch(call);
+    }
+    if lake::OPERATIONS.contains(&call.op) {
+        return lake::dispatch(call, emu);
+    }
+    lookup::dispatch(call)
 }
 
 /// Turn the activity recorded since the last call into records; the first call also

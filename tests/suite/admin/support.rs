@@ -29,6 +29,7 @@ pub fn small_org(seed: u64) -> Org {
         groups: 8,
         permission_sets: 7,
         seed,
+        ..GenerateSpec::default()
     })
 }
 
