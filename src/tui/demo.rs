@@ -97,9 +97,16 @@ pub async fn start_or_join(registry: Option<PathBuf>) -> anyhow::Result<Demo> {
     cfg.settings.auto_approve = Some(DEMO_USER.into());
     cfg.settings.auto_approve_delay_ms = 1200;
     cfg.trail_delivery = Some(crate::emulator::trail::DELIVERY_EVERY);
-    // A few days of organisation trail beside the history, for the trail queries.
-    cfg.generated_trail = Some((3, 20_000, 1));
+    let org = cfg.org.clone();
     let emulator = Emulator::start(cfg).await?;
+    // A few days of organisation trail beside the history, for the trail queries; written in
+    // the background so the console starts at once.
+    let dir = emulator.trail_dir();
+    tokio::task::spawn_blocking(move || {
+        if let Err(e) = crate::emulator::generate::trail::write(&org, 3, 5_000, 1, &dir) {
+            tracing::warn!("demo trail: {e}");
+        }
+    });
     let published = DemoEndpoint {
         endpoint: emulator.endpoint_url(),
         start_url: emulator.start_url(),
