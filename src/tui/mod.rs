@@ -199,7 +199,7 @@ async fn run_console(
     let ticks = event::spawn_ticks(tx.clone(), Duration::from_millis(250));
     let signals = event::spawn_signals(tx.clone());
     for e in app.start() {
-        execute(&mut guard, &mut runner, e);
+        execute(&mut guard, &input, &mut runner, e);
     }
     guard.term.draw(|f| app.render(f))?;
     while let Some(first) = rx.recv().await {
@@ -210,7 +210,7 @@ async fn run_console(
         for ev in batch {
             for action in app.translate(ev) {
                 for e in app.update(action) {
-                    execute(&mut guard, &mut runner, e);
+                    execute(&mut guard, &input, &mut runner, e);
                 }
             }
         }
@@ -229,7 +229,7 @@ async fn run_console(
     Ok(0)
 }
 
-fn execute(guard: &mut TerminalGuard, runner: &mut Runner, effect: Effect) {
+fn execute(guard: &mut TerminalGuard, input: &event::Input, runner: &mut Runner, effect: Effect) {
     match effect {
         Effect::Copy(clip) => {
             let surroundings = clipboard::Surroundings::detect();
@@ -242,6 +242,8 @@ fn execute(guard: &mut TerminalGuard, runner: &mut Runner, effect: Effect) {
             });
         }
         Effect::RunInTerminal { argv, env, banner } => {
+            // The child owns the keyboard until it exits.
+            input.pause();
             let _ = guard.suspend(|| {
                 println!("{banner}");
                 let status = std::process::Command::new(&argv[0])
@@ -254,6 +256,7 @@ fn execute(guard: &mut TerminalGuard, runner: &mut Runner, effect: Effect) {
                     std::thread::sleep(Duration::from_secs(2));
                 }
             });
+            input.resume();
         }
         other => runner.run(other),
     }

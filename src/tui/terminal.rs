@@ -74,9 +74,10 @@ impl TerminalGuard {
     /// Leave the full screen, run `f` (which may use the terminal), and come back with the
     /// whole screen repainted on the next draw.
     ///
-    /// `Terminal::clear` is not used here: it asks the terminal for the cursor position and
-    /// the input task, still reading, can take the answer, so the clear failed and the next
-    /// draw only sent what changed — onto a blank alternate screen.
+    /// `Terminal::clear` is not used here: it asks the terminal for the cursor position, and
+    /// a reader of the terminal could take the answer, so the clear failed and the next draw
+    /// only sent what changed — onto a blank alternate screen. The caller pauses the input
+    /// task around this ([`super::event::Input::pause`]).
     pub fn suspend<T>(&mut self, f: impl FnOnce() -> T) -> std::io::Result<T> {
         restore();
         let out = f();

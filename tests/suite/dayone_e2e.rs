@@ -50,6 +50,36 @@ fn leaving_the_role_shell_repaints_the_whole_console() {
 }
 
 #[test]
+fn keys_typed_into_the_role_shell_reach_the_shell_and_the_console_comes_back() {
+    if !crate::common::tmux::usable() {
+        return;
+    }
+    let home = tempfile::tempdir().unwrap();
+    let t = demo(home.path(), &[]);
+    t.keys(&["Enter"]);
+    t.wait_for("Secret access key");
+    t.keys(&["x"]);
+    t.wait_for("exit to return");
+    // Every keystroke goes to the shell, none to the paused console: the command runs whole.
+    for _ in 0..3 {
+        t.type_text("echo typed-$((6*7))-ok");
+        t.keys(&["Enter"]);
+    }
+    let s = t.wait_until("the three commands ran", |s| {
+        s.matches("typed-42-ok").count() == 3
+    });
+    assert!(!s.contains("1 Accts"), "the console stayed away:\n{s}");
+    t.type_text("exit");
+    t.keys(&["Enter"]);
+    t.wait_until("the console, repainted", |s| {
+        s.contains("Secret access key") && s.contains("1 Accts")
+    });
+    // And it reads the keyboard again.
+    t.keys(&["?"]);
+    t.wait_for("Keys");
+}
+
+#[test]
 fn esc_never_quits_at_the_top_and_q_does() {
     if !crate::common::tmux::usable() {
         return;
