@@ -43,11 +43,11 @@ bucket="referee-trail"
 "$centry" emulator serve --trail-dir "$work/trail" --trail-bucket "$bucket" >"$work/server.out" 2>"$work/server.err" &
 server_pid=$!
 for _ in $(seq 1 100); do
-    grep -q '^AWS_SECRET_ACCESS_KEY=' "$work/server.out" 2>/dev/null && break
+    grep -q '^export AWS_SECRET_ACCESS_KEY=' "$work/server.out" 2>/dev/null && break
     kill -0 "$server_pid" 2>/dev/null || fail "the emulator exited: $(cat "$work/server.err")"
     sleep 0.1
 done
-value() { sed -n "s/^$1=//p" "$work/server.out" | head -n1; }
+value() { sed -n "s/^export $1=//p" "$work/server.out" | head -n1; }
 endpoint="$(value AWS_ENDPOINT_URL)"
 [ -n "$endpoint" ] || fail "the emulator printed no AWS_ENDPOINT_URL line"
 export AWS_ACCESS_KEY_ID="$(value AWS_ACCESS_KEY_ID)"
