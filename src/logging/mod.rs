@@ -10,7 +10,6 @@ pub mod redact;
 
 use std::fmt::Write as _;
 use std::fs::OpenOptions;
-use std::io::Write as _;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
@@ -162,14 +161,13 @@ impl<S: Subscriber> Layer<S> for ConsoleLayer {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::Write as _;
     use std::sync::Arc;
 
     #[test]
     fn the_file_writer_redacts_what_the_formatter_gives_it() {
         let mut w = Redacting(Vec::new());
         let line = "TRACE request headers={\"x-amz-sso_bearer_token\": \"aoaCANARY\"}\n";
-        w.write_all(line.as_bytes()).unwrap();
+        std::io::Write::write_all(&mut w, line.as_bytes()).unwrap();
         let out = String::from_utf8(w.0).unwrap();
         assert_eq!(
             out,
