@@ -36,6 +36,7 @@ mod events_cli;
 mod events_e2e;
 mod events_screens;
 mod events_service;
+mod log_secrets;
 mod org_seed;
 mod org_trail;
 mod output_injection;

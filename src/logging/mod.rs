@@ -2,7 +2,11 @@
 //! or `CENTRY_LOG_FILE`. Level from `CENTRY_LOG` (default `info`). While the console runs, the
 //! same events (centry's at info and above, its libraries' warnings) also reach its logs screen
 //! through [`ConsoleLayer`]. Nothing secret is ever logged: tokens and keys are not passed to
-//! `tracing` anywhere in the crate.
+//! `tracing` anywhere in the crate, and since libraries are less careful (the AWS SDK's trace
+//! output prints whole requests, bearer-token header included), every line on its way to the
+//! file or the screen passes through [`redact::redact`].
+
+pub mod redact;
 
 use std::fmt::Write as _;
 use std::fs::OpenOptions;
@@ -53,7 +57,7 @@ pub fn init() -> Option<LogGuard> {
     let file_layer = file.map(|f| {
         tracing_subscriber::fmt::layer()
             .with_ansi(false)
-            .with_writer(Mutex::new(f))
+            .with_writer(Mutex::new(Redacting(f)))
             .with_filter(filter)
     });
     tracing_subscriber::registry()
@@ -62,6 +66,22 @@ pub fn init() -> Option<LogGuard> {
         .try_init()
         .ok()?;
     Some(LogGuard)
+}
+
+/// A writer that redacts secrets from what it is given before passing it on. The formatter
+/// writes each event whole, in one call, so a secret is never split across calls.
+pub struct Redacting<W: std::io::Write>(pub W);
+
+impl<W: std::io::Write> std::io::Write for Redacting<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let text = String::from_utf8_lossy(buf);
+        self.0.write_all(redact::redact(&text).as_bytes())?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush()
+    }
 }
 
 /// Where the console wants log lines (set while it runs).
@@ -134,7 +154,7 @@ impl<S: Subscriber> Layer<S> for ConsoleLayer {
         let target = meta.target().trim_start_matches("centry::");
         let mut line = LineVisitor(format!("{:<5} {target}:", meta.level()));
         event.record(&mut line);
-        send(line.0);
+        send(redact::redact(&line.0).into_owned());
     }
 }
 
@@ -142,6 +162,18 @@ impl<S: Subscriber> Layer<S> for ConsoleLayer {
 mod tests {
     use super::*;
     use std::sync::Arc;
+
+    #[test]
+    fn the_file_writer_redacts_what_the_formatter_gives_it() {
+        let mut w = Redacting(Vec::new());
+        let line = "TRACE request headers={\"x-amz-sso_bearer_token\": \"aoaCANARY\"}\n";
+        std::io::Write::write_all(&mut w, line.as_bytes()).unwrap();
+        let out = String::from_utf8(w.0).unwrap();
+        assert_eq!(
+            out,
+            "TRACE request headers={\"x-amz-sso_bearer_token\": \"[redacted]\"}\n"
+        );
+    }
 
     #[test]
     fn the_console_gets_centrys_events_and_others_warnings_only_while_it_listens() {
@@ -152,6 +184,7 @@ mod tests {
             let seen = got.clone();
             forward_to(move |l| seen.lock().unwrap().push(l));
             tracing::info!(target: "centry::services::signin", path = "x.json", "refresh failed");
+            tracing::warn!(target: "hyper", "sent authorization: Bearer sekrit");
             tracing::debug!(target: "centry::services::signin", "too chatty");
             tracing::info!(target: "aws_smithy_runtime", "a library's info");
             tracing::warn!(target: "aws_smithy_runtime", "a library's warning");
@@ -164,6 +197,7 @@ mod tests {
             *got,
             vec![
                 "INFO  services::signin: refresh failed path=x.json".to_string(),
+                "WARN  hyper: sent authorization: Bearer [redacted]".to_string(),
                 "WARN  aws_smithy_runtime: a library's warning".to_string(),
             ]
         );
